@@ -1,0 +1,90 @@
+/* migrate.h — the migration context: a config, its revision graph and
+ * (opened on first use) a database connection. Every command of the CLI is
+ * one call here.
+ *
+ * The library never prints: progress lines ("Running upgrade a -> b, msg",
+ * Alembic's wording) go to the log callback. Online operations serialise
+ * with other processes (PostgreSQL advisory lock, SQLite write lock), re-read
+ * the version table under the lock, and run each migration in its own
+ * transaction together with its version-table update.
+ */
+#ifndef RETORT_MIGRATE_H
+#define RETORT_MIGRATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "retort/buf.h"
+#include "retort/config.h"
+#include "retort/error.h"
+#include "retort/graph.h"
+
+typedef struct rt_ctx rt_ctx;
+
+typedef enum rt_log_level {
+	RT_LOG_INFO,
+	RT_LOG_WARNING,
+} rt_log_level;
+
+/* msg has no trailing newline. */
+typedef void (*rt_log_fn)(void *ud, rt_log_level level, const char *msg);
+
+/* Loads the graph from cfg's versions dir (cfg is borrowed and must outlive
+ * the context). Does not connect. Caller frees with rt_ctx_free. */
+int rt_ctx_open(const rt_config *cfg, rt_ctx **out, rt_error *err);
+void rt_ctx_free(rt_ctx *ctx);
+void rt_ctx_set_log(rt_ctx *ctx, rt_log_fn fn, void *ud);
+const rt_graph *rt_ctx_graph(const rt_ctx *ctx);
+const rt_config *rt_ctx_config(const rt_ctx *ctx);
+
+/* The configured database's dialect (parses database_url; RT_ERR_CONFIG when
+ * none is configured, RT_ERR_URL when it is malformed). */
+int rt_ctx_dialect(rt_ctx *ctx, rt_dialect *out, rt_error *err);
+
+/* The version table's rows, sorted. *heads is a ctx-owned array of
+ * ctx-owned strings, valid until the next call on ctx. A database without a
+ * version table has no rows. */
+int rt_ctx_current(rt_ctx *ctx, const char *const **heads, size_t *n, rt_error *err);
+
+int rt_ctx_upgrade(rt_ctx *ctx, const char *target, rt_error *err);
+int rt_ctx_downgrade(rt_ctx *ctx, const char *target, rt_error *err);
+/* Sets the version table to targets without running scripts; purge first
+ * empties it (needed when it holds unknown revisions). */
+int rt_ctx_stamp(rt_ctx *ctx, const char *const *targets, size_t n, bool purge, rt_error *err);
+
+/* Offline mode: appends to out the SQL for dir over range "A:B" (upgrade:
+ * from A, default base, to B; downgrade: from A to B, both required),
+ * including the version-table statements, for the configured dialect,
+ * without connecting. */
+int rt_ctx_offline_sql(rt_ctx *ctx, rt_direction dir, const char *range, rt_buf *out,
+                       rt_error *err);
+
+/* A new revision file. parents: the down-revisions; NULL/0 means the
+ * current single head (RT_ERR_HEADS when there are several: "Multiple heads
+ * are present; ..." with a hint naming --head or merge). head: a target
+ * naming the parent (--head; "base" starts a new root); splice allows a
+ * parent that is not a head. */
+typedef struct rt_revision_opts {
+	const char *message;
+	const char *rev_id; /* NULL: 12 random hex digits */
+	const char *head;
+	bool splice;
+	const char *const *parents; /* merge: explicit parents */
+	size_t n_parents;
+	const char *const *branch_labels;
+	size_t n_labels;
+	const char *const *depends_on;
+	size_t n_depends;
+	const char *upgrade_sql;   /* body, NULL for an empty section */
+	const char *downgrade_sql; /* body, NULL for an empty section */
+} rt_revision_opts;
+
+/* Writes <versions>/<rev>_<slug>.sql; *path_out (malloc'd, caller frees)
+ * names it. The graph is reloaded afterwards so the context sees it. */
+int rt_ctx_revision(rt_ctx *ctx, const rt_revision_opts *opts, char **path_out, rt_error *err);
+
+/* Creates dir/versions and, when config_path does not exist, a retort.ini
+ * there pointing at dir. Refuses a non-empty existing dir. */
+int rt_init(const char *dir, const char *config_path, rt_error *err);
+
+#endif

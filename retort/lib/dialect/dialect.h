@@ -1,0 +1,58 @@
+/* dialect.h — one interface over PostgreSQL (libpq) and SQLite (internal).
+ * Everything that differs between the two databases lives behind these
+ * functions; callers never branch on the dialect for behaviour, only read
+ * the few SQL spellings in rt__dialect_sql. */
+#ifndef RETORT_DIALECT_H
+#define RETORT_DIALECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "retort/buf.h"
+#include "retort/error.h"
+#include "retort/url.h"
+#include "util/arena.h"
+
+typedef struct rt__db rt__db;
+
+/* Query results: rows x cols text cells (NULL for SQL NULL), in an arena
+ * the caller passes. */
+typedef struct rt__rows {
+	size_t nrows, ncols;
+	char **cells; /* cells[r * ncols + c] */
+} rt__rows;
+
+typedef struct rt__db_ops {
+	rt_dialect dialect;
+	int (*connect)(const rt_url *url, rt__db **out, rt_error *err);
+	void (*close)(rt__db *db);
+	/* One statement, no results. Failures are RT_ERR_DB with the
+	 * database's message in err->message and its detail/hint copied. */
+	int (*exec)(rt__db *db, const char *sql, rt_error *err);
+	/* One statement with text parameters $1..$n. */
+	int (*query)(rt__db *db, rt__arena *a, const char *sql, const char *const *params,
+	             size_t nparams, rt__rows *out, rt_error *err);
+	/* Begins the transaction that also serialises writers (SQLite: BEGIN
+	 * IMMEDIATE, waiting for the write lock). */
+	int (*begin)(rt__db *db, rt_error *err);
+	/* Session-wide lock that serialises migration runs (PostgreSQL advisory
+	 * lock keyed by the version table's name; SQLite: no-op, its write lock
+	 * is taken by begin). */
+	int (*lock)(rt__db *db, const char *key, rt_error *err);
+	int (*unlock)(rt__db *db, const char *key, rt_error *err);
+	int (*table_exists)(rt__db *db, const char *name, bool *out, rt_error *err);
+} rt__db_ops;
+
+struct rt__db {
+	const rt__db_ops *ops;
+};
+
+extern const rt__db_ops rt__postgresql_ops;
+extern const rt__db_ops rt__sqlite_ops;
+
+const rt__db_ops *rt__dialect_ops(rt_dialect d);
+
+int rt__db_connect(const rt_url *url, rt__db **out, rt_error *err);
+void rt__db_close(rt__db *db);
+
+#endif

@@ -1,0 +1,1 @@
+/* placeholder until written */ typedef int rt__placeholder_graph;
