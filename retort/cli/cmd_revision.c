@@ -1,1 +1,111 @@
-/* placeholder until written */ typedef int rt__placeholder_cmd_revision;
+/* cmd_revision.c — `retort revision`: writes a new, empty migration script
+ * on top of the current head (or --head), for the user to fill in.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <getopt.h>
+
+#include "commands.h"
+#include "format.h"
+#include "util/banned.h"
+
+enum {
+	OPT_REV_ID = 256,
+	OPT_HEAD,
+	OPT_SPLICE,
+	OPT_BRANCH_LABEL,
+	OPT_DEPENDS_ON,
+	OPT_AUTOGENERATE,
+};
+
+static const struct option revision_opts[] = {
+    {"message", required_argument, NULL, 'm'},
+    {"rev-id", required_argument, NULL, OPT_REV_ID},
+    {"head", required_argument, NULL, OPT_HEAD},
+    {"splice", no_argument, NULL, OPT_SPLICE},
+    {"branch-label", required_argument, NULL, OPT_BRANCH_LABEL},
+    {"depends-on", required_argument, NULL, OPT_DEPENDS_ON},
+    {"autogenerate", no_argument, NULL, OPT_AUTOGENERATE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Fills opts from argv, collecting the repeatable options into labels and
+ * depends (argc entries each). Returns -1 to go on, else an exit status. */
+static int parse(cli_env *env, int argc, char **argv, rt_revision_opts *opts, const char **labels,
+                 const char **depends)
+{
+	bool autogenerate = false;
+	optind = 0;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":m:h", revision_opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			opts->message = optarg;
+			break;
+		case OPT_REV_ID:
+			opts->rev_id = optarg;
+			break;
+		case OPT_HEAD:
+			opts->head = optarg;
+			break;
+		case OPT_SPLICE:
+			opts->splice = true;
+			break;
+		case OPT_BRANCH_LABEL:
+			labels[opts->n_labels++] = optarg;
+			break;
+		case OPT_DEPENDS_ON:
+			depends[opts->n_depends++] = optarg;
+			break;
+		case OPT_AUTOGENERATE:
+			autogenerate = true;
+			break;
+		default:
+			return cli_option_other(env, c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(env->cmd, "unexpected argument '%s'", argv[optind]);
+	if (autogenerate) {
+		fputs("retort: error: autogenerate is not available in this build\n", stderr);
+		return 1;
+	}
+	return -1;
+}
+
+static int run(cli_env *env, const rt_revision_opts *opts)
+{
+	int status = cli_setup(env);
+	if (status)
+		return status;
+	rt_error err;
+	rt_error_clear(&err);
+	char *path = NULL;
+	if (rt_ctx_revision(env->ctx, opts, &path, &err) != 0)
+		return cli_fail(&err);
+	fmt_generated(stdout, path);
+	free(path);
+	return 0;
+}
+
+int cmd_revision(cli_env *env, int argc, char **argv)
+{
+	const char **labels = calloc((size_t)argc, sizeof(char *));
+	const char **depends = calloc((size_t)argc, sizeof(char *));
+	if (!labels || !depends) {
+		free(labels);
+		free(depends);
+		fputs("retort: error: out of memory\n", stderr);
+		return 1;
+	}
+	rt_revision_opts opts = {.branch_labels = labels, .depends_on = depends};
+	int status = parse(env, argc, argv, &opts, labels, depends);
+	if (status < 0)
+		status = run(env, &opts);
+	free(labels);
+	free(depends);
+	return status;
+}

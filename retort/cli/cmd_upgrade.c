@@ -1,1 +1,100 @@
-/* placeholder until written */ typedef int rt__placeholder_cmd_upgrade;
+/* cmd_upgrade.c — `retort upgrade TARGET` and `retort downgrade TARGET`,
+ * online (run the migrations) or with --sql (print them, Alembic's offline
+ * mode). The two differ only in direction and in what a range needs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <getopt.h>
+
+#include "commands.h"
+#include "util/banned.h"
+
+enum { OPT_SQL = 256 };
+
+static const struct option move_opts[] = {
+    {"sql", no_argument, NULL, OPT_SQL},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Offline: upgrade accepts "B" meaning base:B; downgrade needs "A:B". */
+static int offline(cli_env *env, rt_direction dir, const char *target)
+{
+	bool range = strchr(target, ':') != NULL;
+	if (!range && dir == RT_DOWN)
+		return cli_usage_error(
+		    env->cmd, "downgrade with --sql requires <fromrev>:<torev>, e.g. head:base");
+	rt_buf spec = RT_BUF_INIT;
+	rt_buf sql = RT_BUF_INIT;
+	rt_error err;
+	rt_error_clear(&err);
+	int status = 0;
+	int rc = range ? rt_buf_puts(&spec, target) : rt_buf_printf(&spec, "base:%s", target);
+	if (rc)
+		rc = rt_error_set(&err, RT_ERR_NOMEM, "out of memory");
+	else
+		rc = rt_ctx_offline_sql(env->ctx, dir, spec.data, &sql, &err);
+	if (rc)
+		status = cli_fail(&err);
+	else if (fwrite(sql.data, 1, sql.len, stdout) != sql.len)
+		status = 1;
+	rt_buf_release(&spec);
+	rt_buf_release(&sql);
+	return status;
+}
+
+static int online(cli_env *env, rt_direction dir, const char *target)
+{
+	if (strchr(target, ':'))
+		return cli_usage_error(env->cmd, "range revision not allowed without --sql");
+	rt_error err;
+	rt_error_clear(&err);
+	int rc = dir == RT_UP ? rt_ctx_upgrade(env->ctx, target, &err)
+	                      : rt_ctx_downgrade(env->ctx, target, &err);
+	return rc ? cli_fail(&err) : 0;
+}
+
+static int move(cli_env *env, rt_direction dir, int argc, char **argv)
+{
+	bool sql = false;
+	int status = -1;
+	optind = 0;
+	opterr = 0;
+	int c;
+	while (status < 0 && (c = getopt_long(argc, argv, ":h", move_opts, NULL)) != -1) {
+		if (c == OPT_SQL)
+			sql = true;
+		else
+			status = cli_option_other(env, c, argv);
+	}
+	if (status >= 0)
+		return status;
+	if (argc - optind != 1)
+		return cli_usage_error(env->cmd, argc - optind ? "only one target is allowed"
+		                                               : "the target revision is required");
+	const char *target = argv[optind];
+	status = cli_setup(env);
+	if (status)
+		return status;
+	return sql ? offline(env, dir, target) : online(env, dir, target);
+}
+
+int cmd_upgrade(cli_env *env, int argc, char **argv)
+{
+	int n;
+	char **args = cli_shield_negatives(argc, argv, &n);
+	int status = move(env, RT_UP, n, args);
+	free(args);
+	return status;
+}
+
+int cmd_downgrade(cli_env *env, int argc, char **argv)
+{
+	int n;
+	char **args = cli_shield_negatives(argc, argv, &n);
+	int status = move(env, RT_DOWN, n, args);
+	free(args);
+	return status;
+}

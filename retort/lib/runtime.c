@@ -1,1 +1,404 @@
-/* placeholder until written */ typedef int rt__placeholder_runtime;
+/* runtime.c — online migration: current, upgrade, downgrade, stamp.
+ *
+ * A run takes the session lock (advisory lock / flock), re-reads the version
+ * table under it, plans once, and then applies each step in its own
+ * transaction together with its version-table change and log row, so a
+ * failure or a kill leaves the database at the previous revision. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dialect/dialect.h"
+#include "runtime.h"
+#include "sql/split.h"
+#include "version_table.h"
+#include "util/banned.h"
+
+int rt__join_ids(rt_buf *out, const char *const *ids, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = rt_buf_printf(out, "%s%s", i ? ", " : "", ids[i]);
+	return rc;
+}
+
+void rt__log_step(rt_ctx *ctx, const rt_step *step)
+{
+	const rt_script *s = step->script;
+	rt_buf down = RT_BUF_INIT;
+	if (rt__join_ids(&down, s->down_revisions, s->n_down))
+		return;
+	if (step->direction == RT_UP)
+		rt__ctx_log(ctx, RT_LOG_INFO, "Running upgrade %s -> %s, %s", down.data, s->revision,
+		            s->message);
+	else
+		rt__ctx_log(ctx, RT_LOG_INFO, "Running downgrade %s -> %s, %s", s->revision, down.data,
+		            s->message);
+	rt_buf_release(&down);
+}
+
+int rt__heads_apply(rt__arena *a, const char ***heads, size_t *n, const rt_version_change *c)
+{
+	const char **next = rt__arena_array(a, *n + c->n_add + 1, sizeof(char *));
+	if (!next)
+		return -RT_ERR_NOMEM;
+	size_t m = 0;
+	for (size_t i = 0; i < *n; i++) {
+		bool removed = false;
+		for (size_t j = 0; j < c->n_remove; j++)
+			removed = removed || !strcmp((*heads)[i], c->remove[j]);
+		if (!removed)
+			next[m++] = (*heads)[i];
+	}
+	for (size_t j = 0; j < c->n_add; j++)
+		next[m++] = c->add[j];
+	*heads = next;
+	*n = m;
+	return 0;
+}
+
+static int connect_db(rt_ctx *ctx, rt_error *err)
+{
+	if (ctx->db)
+		return 0;
+	const rt_url *url;
+	int rc = rt__ctx_url(ctx, &url, err);
+	return rc ? rc : rt__db_connect(url, &ctx->db, err);
+}
+
+static const char *vt_name(const rt_ctx *ctx)
+{
+	return rt_config_version_table(ctx->cfg);
+}
+
+/* Reads the rows of version table vt into arena strings. */
+static int read_heads_named(rt_ctx *ctx, const char *vt, rt__arena *a, const char ***heads,
+                            size_t *n, rt_error *err)
+{
+	bool exists = false;
+	int rc = ctx->db->ops->table_exists(ctx->db, vt, &exists, err);
+	*heads = NULL;
+	*n = 0;
+	if (rc || !exists)
+		return rc;
+	rt_buf sql = RT_BUF_INIT;
+	rt__rows rows;
+	rc = rt__vt_select_sql(&sql, vt);
+	rc = rc ? rt_error_set(err, RT_ERR_NOMEM, "out of memory")
+	        : ctx->db->ops->query(ctx->db, a, sql.data, NULL, 0, &rows, err);
+	rt_buf_release(&sql);
+	if (rc)
+		return rc;
+	const char **list = rt__arena_array(a, rows.nrows + 1, sizeof(char *));
+	if (!list)
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < rows.nrows; i++)
+		list[i] = rows.cells[i * rows.ncols] ? rows.cells[i * rows.ncols] : "";
+	*heads = list;
+	*n = rows.nrows;
+	return 0;
+}
+
+static int read_heads(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n, rt_error *err)
+{
+	return read_heads_named(ctx, vt_name(ctx), a, heads, n, err);
+}
+
+int rt_ctx_current(rt_ctx *ctx, const char *const **heads, size_t *n, rt_error *err)
+{
+	int rc = connect_db(ctx, err);
+	if (rc)
+		return rc;
+	rt__arena_release(&ctx->scratch);
+	const char **list;
+	rc = read_heads(ctx, &ctx->scratch, &list, n, err);
+	if (!rc)
+		*heads = list;
+	return rc;
+}
+
+void rt_strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int rt_read_heads(const char *database_url, const char *version_table, char ***heads, size_t *n,
+                  rt_error *err)
+{
+	rt_config *cfg;
+	int rc = rt_config_new(".", database_url, &cfg, err);
+	if (rc)
+		return rc;
+	/* a bare context: no graph is loaded, only the connection is used */
+	rt_ctx ctx = {.cfg = cfg};
+	rt__arena_init(&ctx.scratch);
+	const char **rows = NULL;
+	size_t count = 0;
+	rc = connect_db(&ctx, err);
+	if (!rc)
+		rc = read_heads_named(&ctx, version_table, &ctx.scratch, &rows, &count, err);
+	char **copy = rc ? NULL : calloc(count + 1, sizeof(char *));
+	if (!rc && !copy)
+		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < count; i++)
+		if (!(copy[i] = strdup(rows[i])))
+			rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	if (rc) {
+		rt_strings_free(copy, count);
+	} else {
+		*heads = copy;
+		*n = count;
+	}
+	rt__db_close(ctx.db);
+	rt_url_release(&ctx.url);
+	rt__arena_release(&ctx.scratch);
+	rt_config_free(cfg);
+	return rc;
+}
+
+/* Runs params-bound bookkeeping statement sql with one or more values. */
+static int exec_params(rt_ctx *ctx, const char *sql, const char *const *params, size_t n,
+                       rt_error *err)
+{
+	rt__arena a;
+	rt__rows rows;
+	rt__arena_init(&a);
+	int rc = ctx->db->ops->query(ctx->db, &a, sql, params, n, &rows, err);
+	rt__arena_release(&a);
+	return rc;
+}
+
+static int exec_vt(rt_ctx *ctx, int (*build)(rt_buf *, const char *), const char *rev,
+                   rt_error *err)
+{
+	rt_buf sql = RT_BUF_INIT;
+	int rc = build(&sql, vt_name(ctx));
+	if (rc) {
+		rt_buf_release(&sql);
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	}
+	const char *params[] = {rev};
+	rc = exec_params(ctx, sql.data, params, rev ? 1 : 0, err);
+	rt_buf_release(&sql);
+	return rc;
+}
+
+/* Applies the version-table change of step to the database and to heads. */
+static int apply_change(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
+                        const rt_step *step, rt_error *err)
+{
+	rt_version_change c;
+	int rc = rt_graph_step_change(ctx->graph, *heads, *n, step, &c, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < c.n_remove; i++)
+		rc = exec_vt(ctx, rt__vt_delete_sql, c.remove[i], err);
+	for (size_t i = 0; !rc && i < c.n_add; i++)
+		rc = exec_vt(ctx, rt__vt_insert_sql, c.add[i], err);
+	if (!rc && rt__heads_apply(a, heads, n, &c))
+		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	rt_version_change_release(&c);
+	return rc;
+}
+
+static int ensure_tables(rt_ctx *ctx, rt_error *err)
+{
+	rt_buf sql = RT_BUF_INIT;
+	int rc = rt__vt_create_sql(&sql, vt_name(ctx));
+	rc = rc ? rt_error_set(err, RT_ERR_NOMEM, "out of memory")
+	        : ctx->db->ops->exec(ctx->db, sql.data, err);
+	rt_buf_release(&sql);
+	return rc;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Turns a failed statement's database error into the migration's error:
+ * the script file and statement line, what was being done, the database's
+ * words, and where the database stays. */
+static int statement_failed(rt_ctx *ctx, const rt_step *step, const rt__stmt *st,
+                            const char *const *heads, size_t n, rt_error *err)
+{
+	rt_error db = *err;
+	rt_buf at = RT_BUF_INIT;
+	rt__join_ids(&at, heads, n);
+	rt_error_at(err, RT_ERR_MIGRATION, step->script->path, st->line, 0, "%s %s failed: %s",
+	            rt__direction_word(step->direction), step->script->revision, db.message);
+	rt_error_detail(err, "%s%s%.*s", db.detail[0] ? db.detail : "", db.detail[0] ? "\n" : "",
+	                (int)(st->len > 400 ? 400 : st->len), st->sql);
+	if (strstr(db.message, "already exists"))
+		rt_error_hint(err,
+		              "the database stays at %s; if the schema already has this change, "
+		              "record it with 'retort stamp %s'",
+		              at.len ? at.data : "base", step->script->revision);
+	else
+		rt_error_hint(err, "the database stays at %s", at.len ? at.data : "base");
+	(void)ctx;
+	rt_buf_release(&at);
+	return -RT_ERR_MIGRATION;
+}
+
+static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
+                    const rt_step *step, rt_error *err)
+{
+	rt__db *db = ctx->db;
+	const rt_section *sec = rt_script_section(step->script, step->direction, db->ops->dialect);
+	rt__stmt *stmts = NULL;
+	size_t nstmts = 0;
+	int rc = 0;
+	if (sec)
+		rc = rt__sql_split(a, step->script->path, sec->sql, sec->len, sec->line,
+		                   db->ops->dialect, &stmts, &nstmts, err);
+	if (rc)
+		return rc;
+	bool tx = !sec || sec->transaction;
+	double start = now_ms();
+	rt__log_step(ctx, step);
+	if (!tx) {
+		for (size_t i = 0; i < nstmts; i++)
+			if ((rc = db->ops->exec(db, stmts[i].sql, err)))
+				return statement_failed(ctx, step, &stmts[i], *heads, *n, err);
+	}
+	if ((rc = db->ops->begin(db, err)))
+		return rc;
+	for (size_t i = 0; tx && i < nstmts; i++) {
+		if ((rc = db->ops->exec(db, stmts[i].sql, err))) {
+			statement_failed(ctx, step, &stmts[i], *heads, *n, err);
+			db->ops->exec(db, "ROLLBACK", NULL);
+			return rc = -RT_ERR_MIGRATION;
+		}
+	}
+	rc = apply_change(ctx, a, heads, n, step, err);
+	if (!rc) {
+		char ms[32];
+		snprintf(ms, sizeof(ms), "%ld", (long)(now_ms() - start));
+		const char *params[] = {step->script->revision, rt__direction_word(step->direction),
+		                        step->script->checksum, ms};
+		rt_buf sql = RT_BUF_INIT;
+		rc = rt__vt_log_sql(&sql, vt_name(ctx));
+		rc = rc ? rt_error_set(err, RT_ERR_NOMEM, "out of memory")
+		        : exec_params(ctx, sql.data, params, 4, err);
+		rt_buf_release(&sql);
+	}
+	if (!rc)
+		rc = db->ops->exec(db, "COMMIT", err);
+	if (rc)
+		db->ops->exec(db, "ROLLBACK", NULL);
+	return rc;
+}
+
+/* Connects, locks, creates the bookkeeping tables and reads the heads. */
+static int start_run(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n, rt_error *err)
+{
+	int rc = connect_db(ctx, err);
+	rc = rc ? rc : ctx->db->ops->lock(ctx->db, vt_name(ctx), err);
+	if (rc)
+		return rc;
+	rc = ensure_tables(ctx, err);
+	rc = rc ? rc : read_heads(ctx, a, heads, n, err);
+	if (rc)
+		ctx->db->ops->unlock(ctx->db, vt_name(ctx), NULL);
+	return rc;
+}
+
+static int migrate(rt_ctx *ctx, rt_direction dir, const char *target, rt_error *err)
+{
+	rt__arena a;
+	rt__arena_init(&a);
+	const char **heads;
+	size_t n;
+	int rc = start_run(ctx, &a, &heads, &n, err);
+	if (rc) {
+		rt__arena_release(&a);
+		return rc;
+	}
+	rt_plan plan = {0};
+	rc = rt_graph_plan(ctx->graph, heads, n, dir, target, &plan, err);
+	for (size_t i = 0; !rc && i < plan.n; i++)
+		rc = run_step(ctx, &a, &heads, &n, &plan.steps[i], err);
+	rt_plan_release(&plan);
+	ctx->db->ops->unlock(ctx->db, vt_name(ctx), NULL);
+	rt__arena_release(&a);
+	return rc;
+}
+
+int rt_ctx_upgrade(rt_ctx *ctx, const char *target, rt_error *err)
+{
+	return migrate(ctx, RT_UP, target, err);
+}
+
+int rt_ctx_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
+{
+	return migrate(ctx, RT_DOWN, target, err);
+}
+
+/* Plans the move to one stamp target: forward when the target is not yet
+ * applied, backward when it is below the current heads. */
+static int stamp_plan(rt_ctx *ctx, const char *const *heads, size_t n, const char *target,
+                      rt_plan *plan, rt_error *err)
+{
+	if (!strcmp(target, "base"))
+		return rt_graph_plan(ctx->graph, heads, n, RT_DOWN, "base", plan, err);
+	int rc = rt_graph_plan(ctx->graph, heads, n, RT_UP, target, plan, err);
+	if (rc || plan->n)
+		return rc;
+	rt_error ignored;
+	if (rt_graph_plan(ctx->graph, heads, n, RT_DOWN, target, plan, &ignored))
+		*plan = (rt_plan){0};
+	return 0;
+}
+
+int rt_ctx_stamp(rt_ctx *ctx, const char *const *targets, size_t ntargets, bool purge,
+                 rt_error *err)
+{
+	rt__arena a;
+	rt__arena_init(&a);
+	const char **heads;
+	size_t n;
+	int rc = start_run(ctx, &a, &heads, &n, err);
+	if (rc) {
+		rt__arena_release(&a);
+		return rc;
+	}
+	rc = ctx->db->ops->begin(ctx->db, err);
+	if (!rc && purge) {
+		rt_buf sql = RT_BUF_INIT;
+		rc = rt__vt_delete_all_sql(&sql, vt_name(ctx));
+		rc = rc ? rt_error_set(err, RT_ERR_NOMEM, "out of memory")
+		        : ctx->db->ops->exec(ctx->db, sql.data, err);
+		rt_buf_release(&sql);
+		n = 0;
+	}
+	for (size_t t = 0; !rc && t < ntargets; t++) {
+		rt_plan plan = {0};
+		rc = stamp_plan(ctx, heads, n, targets[t], &plan, err);
+		for (size_t i = 0; !rc && i < plan.n; i++) {
+			rt_buf from = RT_BUF_INIT;
+			rt__join_ids(&from, heads, n);
+			rc = apply_change(ctx, &a, &heads, &n, &plan.steps[i], err);
+			rt_buf to = RT_BUF_INIT;
+			rt__join_ids(&to, heads, n);
+			if (!rc && i + 1 == plan.n)
+				rt__ctx_log(ctx, RT_LOG_INFO, "Running stamp_revision %s -> %s", from.data,
+				            to.data);
+			rt_buf_release(&from);
+			rt_buf_release(&to);
+		}
+		rt_plan_release(&plan);
+	}
+	if (!rc)
+		rc = ctx->db->ops->exec(ctx->db, "COMMIT", err);
+	else
+		ctx->db->ops->exec(ctx->db, "ROLLBACK", NULL);
+	ctx->db->ops->unlock(ctx->db, vt_name(ctx), NULL);
+	rt__arena_release(&a);
+	return rc;
+}

@@ -83,6 +83,14 @@ typedef struct rt_revision_opts {
  * names it. The graph is reloaded afterwards so the context sees it. */
 int rt_ctx_revision(rt_ctx *ctx, const rt_revision_opts *opts, char **path_out, rt_error *err);
 
+/* The version table's rows of the database at database_url, without a
+ * project (no scripts needed): what a service checks at start-up. *heads is
+ * a malloc'd array of malloc'd strings, sorted; free with rt_strings_free.
+ * A database without the table has no rows. */
+int rt_read_heads(const char *database_url, const char *version_table, char ***heads, size_t *n,
+                  rt_error *err);
+void rt_strings_free(char **v, size_t n);
+
 /* Creates dir/versions and, when config_path does not exist, a retort.ini
  * there pointing at dir. Refuses a non-empty existing dir. */
 int rt_init(const char *dir, const char *config_path, rt_error *err);

@@ -1,0 +1,18 @@
+/* runtime.h — helpers shared by the online runtime and offline mode (internal). */
+#ifndef RETORT_RUNTIME_H
+#define RETORT_RUNTIME_H
+
+#include "ctx.h"
+#include "retort/buf.h"
+
+/* "a, b" for a list of revision ids ("" when empty): the way Alembic prints
+ * the sides of "Running upgrade a, b -> c". */
+int rt__join_ids(rt_buf *out, const char *const *ids, size_t n);
+
+/* Replaces *heads (arena array) by the heads after change c. */
+int rt__heads_apply(rt__arena *a, const char ***heads, size_t *n, const rt_version_change *c);
+
+/* Logs "Running upgrade A -> B, message" / "Running downgrade B -> A, message". */
+void rt__log_step(rt_ctx *ctx, const rt_step *step);
+
+#endif

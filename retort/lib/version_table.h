@@ -1,0 +1,35 @@
+/* version_table.h — the SQL of retort's two bookkeeping tables (internal).
+ *
+ * <vt>      version_num VARCHAR(32) PRIMARY KEY: one row per applied head,
+ *           Alembic's shape, so `version_table = alembic_version` adopts an
+ *           Alembic-managed database.
+ * <vt>_log  what was applied: revision, direction, script checksum, time and
+ *           duration, so `check` can report scripts edited after they ran.
+ *
+ * The online path binds values as parameters ($1...); the offline path
+ * (--sql) has to print literals, which it quotes with rt_buf_add_literal. */
+#ifndef RETORT_VERSION_TABLE_H
+#define RETORT_VERSION_TABLE_H
+
+#include "retort/buf.h"
+#include "retort/graph.h"
+
+/* Statements, each ending in ";\n", creating both tables if missing. */
+int rt__vt_create_sql(rt_buf *out, const char *vt);
+
+/* One parameterised statement ($1 = revision) for each of the actions. */
+int rt__vt_select_sql(rt_buf *out, const char *vt);
+int rt__vt_insert_sql(rt_buf *out, const char *vt);
+int rt__vt_delete_sql(rt_buf *out, const char *vt);
+int rt__vt_delete_all_sql(rt_buf *out, const char *vt);
+/* $1 revision, $2 direction, $3 checksum, $4 duration in ms */
+int rt__vt_log_sql(rt_buf *out, const char *vt);
+
+/* Offline: literal statements (each ending ";\n") for a version change and
+ * for the log row of one step. */
+int rt__vt_change_literal(rt_buf *out, const char *vt, const rt_version_change *c);
+int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step);
+
+const char *rt__direction_word(rt_direction dir); /* "upgrade" / "downgrade" */
+
+#endif
