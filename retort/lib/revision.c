@@ -253,7 +253,7 @@ static int format_now(char *out, size_t size, rt_error *err)
 	char day[24];
 	if (strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		return rt_error_set(err, RT_ERR_IO, "cannot format the date");
-	snprintf(out, size, "%s.%06ld", day, ts.tv_nsec / 1000);
+	snprintf(out, size, "%s.%06d", day, (int)(ts.tv_nsec / 1000) % 1000000);
 	return 0;
 }
 
