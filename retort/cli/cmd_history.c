@@ -1,6 +1,6 @@
 /* cmd_history.c — `retort history [-r RANGE] [-v] [-i]`: the revisions,
  * newest first, as "<down> -> <rev> (head), <message>" lines or verbose
- * blocks. Only a range naming "current", or -i, connects to the database.
+ * blocks. Only a range naming "current" or a relative side, or -i, connects to the database.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +26,11 @@ typedef struct history_args {
 	bool indicate_current;
 } history_args;
 
+/* "current..." and relative sides ("-1", "+2") are read against the
+ * database's heads. */
 static bool side_is_current(const char *side)
 {
-	return strncmp(side, "current", 7) == 0;
+	return strncmp(side, "current", 7) == 0 || side[0] == '-' || side[0] == '+';
 }
 
 static bool range_needs_current(const char *range)

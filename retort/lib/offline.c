@@ -125,8 +125,8 @@ int rt_ctx_offline_sql(rt_ctx *ctx, rt_direction dir, const char *range, rt_buf 
 		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	rc = rc ? rc : range_start(ctx, &a, from, &heads, &n, err);
 	rc = rc ? rc : rt_graph_plan(ctx->graph, heads, n, dir, *to ? to : "heads", &plan, err);
-	if (!rc && rt_buf_printf(out, "-- retort %s %s:%s for %s\n\n", rt__direction_word(dir),
-	                         from, *to ? to : "heads", rt_dialect_name(dialect)))
+	if (!rc && rt_buf_printf(out, "-- retort %s, offline, for %s\n\n", rt__direction_word(dir),
+	                         rt_dialect_name(dialect)))
 		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	if (!rc && n == 0 && dir == RT_UP) {
 		if (rt__vt_create_sql(out, rt_config_version_table(ctx->cfg)) || rt_buf_puts(out, "\n"))

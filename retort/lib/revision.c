@@ -58,7 +58,7 @@ static int heads_error(const rt_graph *g, rt_error *err)
 	}
 	rt_error_detail(err, "%s", list.data);
 	rt_buf_release(&list);
-	rt_error_hint(err, "retort merge heads");
+	rt_error_hint(err, "pass --head REV to choose the parent, or run 'retort merge heads'");
 	return rc;
 }
 
@@ -397,7 +397,7 @@ int rt_init(const char *dir, const char *config_path, rt_error *err)
 		if (!rt__fs_is_dir(dir))
 			return rt_error_set(err, RT_ERR_IO, "'%s' exists and is not a directory",
 			                    dir);
-		bool empty;
+		bool empty = false;
 		int rc = dir_is_empty(dir, &empty, err);
 		if (rc)
 			return rc;

@@ -350,6 +350,7 @@ static int stamp_plan(rt_ctx *ctx, const char *const *heads, size_t n, const cha
 	int rc = rt_graph_plan(ctx->graph, heads, n, RT_UP, target, plan, err);
 	if (rc || plan->n)
 		return rc;
+	rt_plan_release(plan);
 	rt_error ignored;
 	if (rt_graph_plan(ctx->graph, heads, n, RT_DOWN, target, plan, &ignored))
 		*plan = (rt_plan){0};

@@ -1,0 +1,82 @@
+# Thin entry points; the build itself is meson.build, the helpers are in scripts/.
+# `make test` is what CI runs (.ci/run); it ends with the test runner's summary.
+
+.PHONY: help bootstrap build test unit e2e run bench fmt clean
+
+# Debian's interpreter, where python3-pytest and psycopg2 are installed (a
+# pyenv python3 may come first on PATH).
+PYTHON := /usr/bin/python3
+
+BUILD := build
+BUILD_TEST := build-test
+TEST_SETUP := -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+# Every tests/e2e folder holding a test, so a new suite cannot be skipped silently.
+E2E_SUITES := $(patsubst %/,%,$(sort $(dir $(wildcard \
+	retort/tests/e2e/test_*.py services/*/tests/e2e/test_*.py))))
+
+DEMO_INI := examples/demo/retort.ini
+
+help:
+	@echo "make run        build, then show retort on the demo project (SQLite)"
+	@echo "make test       unit tests, then end-to-end tests against a throwaway PostgreSQL"
+	@echo "make build      release-ish build in $(BUILD)/"
+	@echo "make bench      benchmarks (installs the peers they compare against)"
+	@echo "make fmt        clang-format every tracked .c and .h"
+	@echo "make clean      remove $(BUILD)/ and $(BUILD_TEST)/"
+	@echo "make bootstrap  install the Debian packages (run by the targets above)"
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	@[ -f $(BUILD)/build.ninja ] || { rm -rf $(BUILD) && meson setup $(BUILD); }
+	ninja -C $(BUILD)
+
+# UBSan only reports unless told to stop; leaks fail the run too.
+test unit e2e: export ASAN_OPTIONS = detect_leaks=1:halt_on_error=1:abort_on_error=0
+test unit e2e: export UBSAN_OPTIONS = halt_on_error=1:print_stacktrace=1
+test unit e2e: export RETORT_BIN = $(abspath $(BUILD_TEST))/retort/cli/retort
+test unit e2e: export BUILD_DIR = $(abspath $(BUILD_TEST))
+
+test: unit e2e
+
+unit: bootstrap
+	@[ -f $(BUILD_TEST)/build.ninja ] || \
+		{ rm -rf $(BUILD_TEST) && meson setup $(BUILD_TEST) $(TEST_SETUP); }
+	ninja -C $(BUILD_TEST)
+	meson test -C $(BUILD_TEST) --suite unit --print-errorlogs
+
+# One throwaway cluster per suite; pytest's 5 means "no test collected".
+e2e: unit
+ifeq ($(strip $(E2E_SUITES)),)
+	@echo "no end-to-end tests yet"
+	@$(PYTHON) -c 'import json, sys; r = [json.loads(l)["result"] for l in open(sys.argv[1])]; \
+		print("unit: %d passed, %d failed" % (r.count("OK"), len(r) - r.count("OK") - r.count("SKIP")))' \
+		$(BUILD_TEST)/meson-logs/testlog.json
+else
+	@status=0; for suite in $(E2E_SUITES); do \
+		echo "== $$suite"; \
+		scripts/with-postgres $(PYTHON) -m pytest -q -p no:cacheprovider "$$suite" || \
+			{ rc=$$?; [ $$rc -eq 5 ] || status=$$rc; }; \
+	done; exit $$status
+endif
+
+run: build
+	@if [ ! -f $(DEMO_INI) ]; then \
+		echo "$(DEMO_INI) does not exist yet; nothing to demonstrate"; exit 0; fi; \
+	set -x; \
+	$(BUILD)/retort/cli/retort -c $(DEMO_INI) upgrade head && \
+	$(BUILD)/retort/cli/retort -c $(DEMO_INI) current
+
+bench:
+	@scripts/bootstrap --bench
+	@$(MAKE) --no-print-directory build
+	@if [ -x bench/run ]; then RETORT_BIN=$(abspath $(BUILD))/retort/cli/retort bench/run; \
+	else echo "bench/run does not exist yet"; fi
+
+fmt:
+	git ls-files -z '*.c' '*.h' | xargs -0 -r clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(BUILD_TEST)
