@@ -1,0 +1,219 @@
+/* config.c — settings as one table: name, default, parser, bounds (see
+ * config.h). Parsers are strict: "8001x" is an error, not 8001. */
+#include "core/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/dotenv.h"
+#include "banned.h"
+
+typedef struct setting setting;
+/* Parses text into the field at cfg + s->offset; returns 0 or writes a
+ * message ("must be ...") to err and returns -1. */
+typedef int (*parse_fn)(const setting *s, const char *text, void *field, char *err, size_t errlen);
+
+struct setting {
+	const char *name;
+	const char *fallback; /* NULL: unset stays unset (NULL / 0) */
+	parse_fn parse;
+	size_t offset;
+	long min, max;
+};
+
+static int parse_string(const setting *s, const char *text, void *field, char *err, size_t errlen)
+{
+	(void)s;
+	char *copy = strdup(text);
+	if (!copy) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	*(char **)field = copy;
+	return 0;
+}
+
+static int parse_long(const setting *s, const char *text, void *field, char *err, size_t errlen)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < s->min || v > s->max) {
+		snprintf(err, errlen, "must be an integer from %ld to %ld", s->min, s->max);
+		return -1;
+	}
+	*(long *)field = v;
+	return 0;
+}
+
+static int parse_bool(const setting *s, const char *text, void *field, char *err, size_t errlen)
+{
+	(void)s;
+	static const char *const yes[] = {"1", "true", "yes", "on"};
+	static const char *const no[] = {"0", "false", "no", "off"};
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(text, yes[i]) == 0 || strcasecmp(text, no[i]) == 0) {
+			*(bool *)field = strcasecmp(text, yes[i]) == 0;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "must be true or false");
+	return -1;
+}
+
+static int parse_level(const setting *s, const char *text, void *field, char *err, size_t errlen)
+{
+	(void)s;
+	if (core_log_level_parse(text, field))
+		return 0;
+	snprintf(err, errlen, "must be debug, info, warning or error");
+	return -1;
+}
+
+static int parse_format(const setting *s, const char *text, void *field, char *err, size_t errlen)
+{
+	(void)s;
+	if (core_log_format_parse(text, field))
+		return 0;
+	snprintf(err, errlen, "must be text or json");
+	return -1;
+}
+
+static int parse_app_env(const setting *s, const char *text, void *field, char *err, size_t errlen)
+{
+	(void)s;
+	if (strcmp(text, "development") == 0 || strcmp(text, "production") == 0) {
+		*(bool *)field = strcmp(text, "development") == 0;
+		return 0;
+	}
+	snprintf(err, errlen, "must be development or production");
+	return -1;
+}
+
+static int parse_algorithm(const setting *s, const char *text, void *field, char *err,
+                           size_t errlen)
+{
+	if (strcmp(text, "HS256") != 0) {
+		snprintf(err, errlen, "must be HS256 (the only algorithm the service signs with)");
+		return -1;
+	}
+	return parse_string(s, text, field, err, errlen);
+}
+
+#define F(member) offsetof(core_config, member)
+static const setting settings[] = {
+    {"APP_ENV", "production", parse_app_env, F(dev_mode), 0, 0},
+    {"DATABASE_URL", "sqlite:///smartcourse.db", parse_string, F(database_url), 0, 0},
+    {"RETORT_VERSION_TABLE", "retort_version", parse_string, F(version_table), 0, 0},
+    {"JWT_SECRET_KEY", NULL, parse_string, F(jwt_secret_key), 0, 0},
+    {"JWT_ALGORITHM", "HS256", parse_algorithm, F(jwt_algorithm), 0, 0},
+    {"JWT_ACCESS_TOKEN_EXPIRE_MINUTES", "15", parse_long, F(jwt_access_minutes), 1, 525600},
+    {"JWT_REFRESH_TOKEN_EXPIRE_DAYS", "7", parse_long, F(jwt_refresh_days), 1, 3650},
+    {"HOST", "127.0.0.1", parse_string, F(host), 0, 0},
+    {"PORT", "8001", parse_long, F(port), 0, 65535},
+    {"WORKERS", NULL, parse_long, F(workers), 1, 1024},
+    {"LOG_LEVEL", "info", parse_level, F(log_level), 0, 0},
+    {"LOG_FORMAT", "text", parse_format, F(log_format), 0, 0},
+    {"MAX_BODY_BYTES", "1048576", parse_long, F(max_body_bytes), 1, 1L << 30},
+    {"REQUEST_TIMEOUT_SECONDS", "30", parse_long, F(request_timeout_s), 1, 86400},
+    {"SHUTDOWN_GRACE_SECONDS", "10", parse_long, F(shutdown_grace_s), 0, 3600},
+    {"TRUST_GATEWAY_HEADERS", "false", parse_bool, F(trust_gateway_headers), 0, 0},
+};
+#undef F
+
+/* Dev mode without a key: 32 random bytes, hex, valid for this process. */
+static int random_secret(core_config *cfg, char *err, size_t errlen)
+{
+	unsigned char raw[32];
+	char hex[65];
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "cannot initialise libsodium");
+		return -1;
+	}
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+	cfg->jwt_secret_key = strdup(hex);
+	cfg->jwt_secret_generated = true;
+	sodium_memzero(raw, sizeof raw);
+	if (!cfg->jwt_secret_key) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int check(core_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->jwt_secret_key && !*cfg->jwt_secret_key) {
+		free(cfg->jwt_secret_key);
+		cfg->jwt_secret_key = NULL;
+	}
+	if (!cfg->jwt_secret_key) {
+		if (cfg->dev_mode)
+			return random_secret(cfg, err, errlen);
+		snprintf(err, errlen,
+		         "JWT_SECRET_KEY is not set; set it (e.g. `openssl rand -hex 32`) or run "
+		         "with APP_ENV=development for a throwaway key");
+		return -1;
+	}
+	if (strlen(cfg->jwt_secret_key) < 32 && !cfg->dev_mode) {
+		snprintf(err, errlen, "JWT_SECRET_KEY is shorter than 32 characters");
+		return -1;
+	}
+	if (!cfg->workers) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		cfg->workers = n > 0 ? (n < 64 ? n : 64) : 1;
+	}
+	return 0;
+}
+
+int core_config_load(core_config *cfg, const char *dotenv_path, char *err, size_t errlen)
+{
+	core_dotenv env = {0};
+	memset(cfg, 0, sizeof *cfg);
+	if (dotenv_path && core_dotenv_load(&env, dotenv_path, err, errlen))
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < sizeof settings / sizeof settings[0]; i++) {
+		const setting *s = &settings[i];
+		const char *text = core_dotenv_get(&env, s->name);
+		if (!text)
+			text = s->fallback;
+		if (!text)
+			continue;
+		char why[160];
+		if (s->parse(s, text, (char *)cfg + s->offset, why, sizeof why)) {
+			/* never echo JWT_SECRET_KEY's value; the others help to see */
+			snprintf(err, errlen, "%s %s, got '%.80s'", s->name, why,
+			         strcmp(s->name, "JWT_SECRET_KEY") ? text : "***");
+			rc = -1;
+		}
+	}
+	core_dotenv_release(&env);
+	if (!rc)
+		rc = check(cfg, err, errlen);
+	if (rc)
+		core_config_release(cfg);
+	return rc;
+}
+
+void core_config_release(core_config *cfg)
+{
+	if (cfg->jwt_secret_key)
+		sodium_memzero(cfg->jwt_secret_key, strlen(cfg->jwt_secret_key));
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		const setting *s = &settings[i];
+		if (s->parse == parse_string || s->parse == parse_algorithm) {
+			char **field = (char **)((char *)cfg + s->offset);
+			free(*field);
+			*field = NULL;
+		}
+	}
+}

@@ -1,0 +1,47 @@
+/* config.h — the service's settings, from the environment and `.env` in the
+ * working directory (the environment wins), read once at start-up.
+ *
+ * Adding a setting: a field here, one row in config.c's table (name,
+ * default, parser, bounds), a line in the README's configuration table.
+ *
+ * Dev mode: APP_ENV=development (default: production). Only in dev mode may
+ * JWT_SECRET_KEY be unset; the service then signs with a random key made at
+ * start-up (tokens die with the process) and says so in the log. There is
+ * never a built-in key.
+ */
+#ifndef CORE_CONFIG_H
+#define CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/log.h"
+
+typedef struct core_config {
+	char *database_url;   /* DATABASE_URL, default sqlite:///smartcourse.db */
+	char *version_table;  /* RETORT_VERSION_TABLE, default retort_version */
+	char *jwt_secret_key; /* JWT_SECRET_KEY; random in dev mode when unset */
+	bool jwt_secret_generated;
+	char *jwt_algorithm;        /* JWT_ALGORITHM: only HS256 */
+	long jwt_access_minutes;    /* JWT_ACCESS_TOKEN_EXPIRE_MINUTES, 15 */
+	long jwt_refresh_days;      /* JWT_REFRESH_TOKEN_EXPIRE_DAYS, 7 */
+	char *host;                 /* HOST, 127.0.0.1 */
+	long port;                  /* PORT, 8001; 0 picks a free port */
+	long workers;               /* WORKERS, default: online CPUs */
+	core_log_level log_level;   /* LOG_LEVEL, info */
+	core_log_format log_format; /* LOG_FORMAT, text */
+	long max_body_bytes;        /* MAX_BODY_BYTES, 1 MiB */
+	long request_timeout_s;     /* REQUEST_TIMEOUT_SECONDS, 30 */
+	long shutdown_grace_s;      /* SHUTDOWN_GRACE_SECONDS, 10 */
+	bool dev_mode;              /* APP_ENV=development */
+	bool trust_gateway_headers; /* TRUST_GATEWAY_HEADERS, false */
+} core_config;
+
+/* Fills cfg (caller-allocated) from the environment and dotenv_path (NULL:
+ * none; a missing file is fine). Returns 0, or -1 with one line in err
+ * naming the setting and what is wrong with it. On failure cfg holds
+ * nothing to release. */
+int core_config_load(core_config *cfg, const char *dotenv_path, char *err, size_t errlen);
+void core_config_release(core_config *cfg);
+
+#endif

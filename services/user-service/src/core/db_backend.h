@@ -1,0 +1,65 @@
+/* db_backend.h — what a database backend provides to db.c. Only db.c,
+ * db_pg.c and db_sqlite.c include this; everything dialect-specific lives
+ * behind these few functions. */
+#ifndef CORE_DB_BACKEND_H
+#define CORE_DB_BACKEND_H
+
+#include "core/db.h"
+
+/* A cache of prepared statements keyed by SQL text. */
+typedef struct core__stmt_slot {
+	char *sql; /* NULL: empty slot */
+	void *stmt;
+} core__stmt_slot;
+
+typedef struct core__stmt_cache {
+	core__stmt_slot *slots;
+	size_t cap, n;
+} core__stmt_cache;
+
+typedef struct core__db_backend {
+	const char *name;
+	const char *begin_sql;
+	/* Opens db->handle for target (libpq conninfo or SQLite path). */
+	int (*connect)(core_db *db, const char *target, core_db_error *err);
+	/* Cheap check before handing the connection out: false means reconnect. */
+	bool (*alive)(core_db *db);
+	void (*close)(core_db *db);
+	/* Releases a cached statement (SQLite finalizes; libpq has nothing to free). */
+	void (*forget)(core_db *db, void *stmt);
+	int (*run)(core_db *db, const char *sql, const core_db_param *params, size_t n,
+	           core_db_result **out, int64_t *affected, core_db_error *err);
+} core__db_backend;
+
+struct core_db {
+	const core__db_backend *be;
+	core_db_pool *pool;
+	void *handle; /* PGconn * or sqlite3 * */
+	core__stmt_cache cache;
+	unsigned next_stmt_id; /* libpq statement names s1, s2, ... */
+	bool broken;           /* set by run when the connection failed */
+	core_db *next;         /* the pool's list of every connection */
+};
+
+extern const core__db_backend core__db_pg;
+extern const core__db_backend core__db_sqlite;
+
+/* The cached statement for sql, or NULL. */
+void *core__stmt_find(const core__stmt_cache *c, const char *sql);
+/* Remembers stmt for sql (copies sql); -1 when out of memory. */
+int core__stmt_put(core__stmt_cache *c, const char *sql, void *stmt);
+
+/* Result building: begin with the column count, add cells row by row
+ * (s == NULL for SQL NULL), finish. Used by both backends so results look
+ * the same whichever database produced them. */
+typedef struct core__result_builder core__result_builder;
+core__result_builder *core__result_begin(size_t cols);
+int core__result_cell(core__result_builder *b, const char *s, size_t len);
+core_db_result *core__result_finish(core__result_builder *b); /* frees b; NULL on failure */
+void core__result_abort(core__result_builder *b);
+
+/* Fills err and returns status. */
+int core__db_fail(core_db_error *err, core_db_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

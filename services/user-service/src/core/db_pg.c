@@ -1,0 +1,209 @@
+/* db_pg.c — the PostgreSQL backend (libpq): prepared statements named
+ * s1, s2, ... per connection, text parameters and results, the session in
+ * UTC with ISO dates so times read back the same on every server.
+ *
+ * A connection is "alive" when libpq can read what the server sent without
+ * error: a server that shut down has sent a FATAL and closed the socket, so
+ * the next request reconnects instead of failing first.
+ */
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/db_backend.h"
+#include "banned.h"
+
+/* SQLSTATEs that mean the connection, not the statement, failed:
+ * class 08 (connection exception), 57P01..57P03 (shutdown, cannot connect
+ * now), 53300 (too many connections). */
+static bool connection_state(const char *state)
+{
+	static const char *const gone[] = {"57P01", "57P02", "57P03", "53300"};
+	if (!state)
+		return false;
+	if (strncmp(state, "08", 2) == 0)
+		return true;
+	for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++)
+		if (strcmp(state, gone[i]) == 0)
+			return true;
+	return false;
+}
+
+static int classify(core_db *db, PGresult *res, core_db_error *err)
+{
+	PGconn *conn = db->handle;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+	core_db_status st = CORE_DB_ERROR;
+	if (PQstatus(conn) == CONNECTION_BAD || connection_state(state)) {
+		db->broken = true;
+		st = CORE_DB_UNAVAILABLE;
+	} else if (state && strcmp(state, "23505") == 0) {
+		st = CORE_DB_UNIQUE;
+	} else if (state && strcmp(state, "23503") == 0) {
+		st = CORE_DB_FOREIGN_KEY;
+	}
+	core__db_fail(err, st, "%s", msg && *msg ? msg : "query failed");
+	const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	if (constraint)
+		snprintf(err->constraint, sizeof err->constraint, "%s", constraint);
+	PQclear(res);
+	return st;
+}
+
+static int pg_connect(core_db *db, const char *target, core_db_error *err)
+{
+	/* the URI comes last so settings in it win over these defaults */
+	const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+	const char *const values[] = {"3", "user-service", target, NULL};
+	PGconn *conn = PQconnectdbParams(keys, values, 1);
+	if (!conn)
+		return core__db_fail(err, CORE_DB_NOMEM, "out of memory");
+	if (PQstatus(conn) != CONNECTION_OK) {
+		core__db_fail(err, CORE_DB_UNAVAILABLE, "%s", PQerrorMessage(conn));
+		PQfinish(conn);
+		return CORE_DB_UNAVAILABLE;
+	}
+	PGresult *res = PQexec(conn, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		core__db_fail(err, CORE_DB_UNAVAILABLE, "%s", PQerrorMessage(conn));
+		PQclear(res);
+		PQfinish(conn);
+		return CORE_DB_UNAVAILABLE;
+	}
+	PQclear(res);
+	db->handle = conn;
+	db->next_stmt_id = 0;
+	return 0;
+}
+
+static bool pg_alive(core_db *db)
+{
+	PGconn *conn = db->handle;
+	if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK)
+		return false;
+	/* a notice of shutdown arrives as an unsolicited error result */
+	return !PQisBusy(conn);
+}
+
+static void pg_close(core_db *db)
+{
+	PQfinish(db->handle);
+}
+
+static void pg_forget(core_db *db, void *stmt)
+{
+	(void)db;
+	(void)stmt; /* statement names die with the session */
+}
+
+/* Statement name for sql, preparing it on first use. */
+static int prepared(core_db *db, const char *sql, char name[24], core_db_error *err)
+{
+	uintptr_t id = (uintptr_t)core__stmt_find(&db->cache, sql);
+	if (!id) {
+		id = ++db->next_stmt_id;
+		snprintf(name, 24, "s%" PRIuPTR, id);
+		PGresult *res = PQprepare(db->handle, name, sql, 0, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			return classify(db, res, err);
+		PQclear(res);
+		if (core__stmt_put(&db->cache, sql, (void *)id))
+			return core__db_fail(err, CORE_DB_NOMEM, "out of memory");
+	}
+	snprintf(name, 24, "s%" PRIuPTR, id);
+	return 0;
+}
+
+/* Statements without parameters that change session state (BEGIN, COMMIT)
+ * gain nothing from preparing; run them as plain text. */
+static bool plain(const char *sql, size_t n)
+{
+	return n == 0 && (strcmp(sql, "BEGIN") == 0 || strcmp(sql, "COMMIT") == 0 ||
+	                  strcmp(sql, "ROLLBACK") == 0);
+}
+
+static int collect(PGresult *res, core_db_result **out, core_db_error *err)
+{
+	int rows = PQntuples(res), cols = PQnfields(res);
+	core__result_builder *b = core__result_begin((size_t)cols);
+	for (int r = 0; b && r < rows; r++) {
+		for (int c = 0; c < cols; c++) {
+			const char *v = PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
+			if (core__result_cell(b, v, v ? (size_t)PQgetlength(res, r, c) : 0)) {
+				core__result_abort(b);
+				b = NULL;
+				break;
+			}
+		}
+	}
+	*out = b ? core__result_finish(b) : NULL;
+	return *out ? 0 : core__db_fail(err, CORE_DB_NOMEM, "out of memory");
+}
+
+enum { MAX_PARAMS = 64 };
+
+static int pg_run(core_db *db, const char *sql, const core_db_param *params, size_t n,
+                  core_db_result **out, int64_t *affected, core_db_error *err)
+{
+	const char *values[MAX_PARAMS];
+	char scratch[MAX_PARAMS][32];
+	if (n > MAX_PARAMS)
+		return core__db_fail(err, CORE_DB_ERROR, "too many parameters (%zu)", n);
+	for (size_t i = 0; i < n; i++) {
+		const core_db_param *p = &params[i];
+		values[i] = scratch[i];
+		switch (p->type) {
+		case CORE_DB_T_NULL:
+			values[i] = NULL;
+			break;
+		case CORE_DB_T_TEXT:
+			values[i] = p->v.text;
+			break;
+		case CORE_DB_T_INT:
+			snprintf(scratch[i], sizeof scratch[i], "%" PRId64, p->v.i);
+			break;
+		case CORE_DB_T_BOOL:
+			values[i] = p->v.b ? "true" : "false";
+			break;
+		case CORE_DB_T_DOUBLE:
+			snprintf(scratch[i], sizeof scratch[i], "%.17g", p->v.d);
+			break;
+		}
+	}
+	PGresult *res;
+	if (plain(sql, n)) {
+		res = PQexec(db->handle, sql);
+	} else {
+		char name[24];
+		int rc = prepared(db, sql, name, err);
+		if (rc)
+			return rc;
+		res = PQexecPrepared(db->handle, name, (int)n, values, NULL, NULL, 0);
+	}
+	ExecStatusType st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		return classify(db, res, err);
+	int rc = 0;
+	if (affected) {
+		const char *t = PQcmdTuples(res);
+		*affected = *t ? strtoll(t, NULL, 10) : 0;
+	}
+	if (out)
+		rc = collect(res, out, err);
+	PQclear(res);
+	return rc;
+}
+
+const core__db_backend core__db_pg = {
+    .name = "postgresql",
+    .begin_sql = "BEGIN",
+    .connect = pg_connect,
+    .alive = pg_alive,
+    .close = pg_close,
+    .forget = pg_forget,
+    .run = pg_run,
+};

@@ -1,0 +1,72 @@
+/* http.h — the HTTP layer's vocabulary: a request as handlers see it, the
+ * response they fill, and a route (one row of the route table in
+ * api/routes.c). Handlers never touch libmicrohttpd.
+ */
+#ifndef HTTP_HTTP_H
+#define HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum http_method {
+	HTTP_OTHER = 0,
+	HTTP_GET = 1 << 0,
+	HTTP_POST = 1 << 1,
+	HTTP_PUT = 1 << 2,
+	HTTP_PATCH = 1 << 3,
+	HTTP_DELETE = 1 << 4,
+} http_method;
+
+enum { HTTP_MAX_PARAMS = 4, HTTP_PARAM_MAX = 128 };
+
+typedef struct http_param {
+	const char *name; /* into the route pattern, not NUL-terminated at '}' */
+	size_t name_len;
+	char value[HTTP_PARAM_MAX];
+} http_param;
+
+/* Who is calling, filled by the authenticator for routes that need it. */
+typedef struct http_auth {
+	bool ok;
+	char user_id[37];
+	char role[16];
+} http_auth;
+
+typedef struct http_request {
+	http_method method;
+	const char *method_name;
+	const char *path; /* without query and trailing slash ("/" stays "/") */
+	const char *body; /* NUL-terminated; "" when none */
+	size_t body_len;
+	http_param params[HTTP_MAX_PARAMS];
+	size_t n_params;
+	char request_id[33];
+	http_auth auth;
+	void *app;  /* the application context given to the server */
+	void *conn; /* the server's connection; use http_header() */
+} http_request;
+
+typedef struct http_response {
+	int status;                   /* 0: the handler answered nothing -> 500 */
+	json_t *body;                 /* owned; serialised compactly; NULL sends no body */
+	char allow[64];               /* Allow header for 405 */
+	const char *www_authenticate; /* static string, for 401 */
+} http_response;
+
+typedef void (*http_handler)(http_request *req, http_response *res);
+
+typedef struct http_route {
+	http_method method;
+	const char *pattern; /* "/enrollments/{id}"; no trailing slash */
+	http_handler handler;
+	bool auth; /* the authenticator runs first and may answer 401 */
+} http_route;
+
+/* The value of path parameter name ("id" for {id}), or NULL. */
+const char *http_param_get(const http_request *req, const char *name);
+/* A request header (case-insensitive name), or NULL. Borrowed for the
+ * request's life. Implemented by the server. */
+const char *http_header(const http_request *req, const char *name);
+
+#endif
