@@ -1,6 +1,7 @@
 """The database going away and coming back (PostgreSQL): 503 meanwhile,
 served again without a restart."""
 import os
+import time
 
 import pytest
 
@@ -19,6 +20,11 @@ def test_postgres_connections_lost_and_back(service, migrated):
     assert service.request("GET", "/ready")[0] == 200
     admin(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
     admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+    # termination is a signal: wait until the backends are really gone
+    for _ in range(100):
+        if admin(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{name}'").strip() == "0":
+            break
+        time.sleep(0.05)
     try:
         for _ in range(3):
             status, _, body = service.request("GET", "/ready")
