@@ -38,7 +38,7 @@ def test_ambiguous_prefix(two):
 
 def test_database_at_unknown_revision(two):
     two.run("upgrade", A)
-    two.query(f"UPDATE retort_version SET version_num = 'deadbeef0000'")
+    two.query("UPDATE retort_version SET version_num = 'deadbeef0000'")
     proc = two.run("upgrade", "head", expect=1)
     assert_error(proc, "can't locate revision", "deadbeef0000", "stamp --purge")
     assert two.version() == ["deadbeef0000"]
@@ -51,7 +51,7 @@ def test_database_at_unknown_revision(two):
 def test_missing_down_revision(sqlite_project):
     sqlite_project.add(A, rev("99"), message="orphan")
     proc = sqlite_project.run("history", expect=1)
-    assert_error(proc, rev("99"), A)
+    assert_error(proc, rev("99"), A, "not present")
 
 
 def test_cycle(sqlite_project):
@@ -61,14 +61,15 @@ def test_cycle(sqlite_project):
 
 
 def test_duplicate_revision(sqlite_project):
-    sqlite_project.add(A, None, message="one")
-    sqlite_project.add(A, None, message="two")
-    assert_error(sqlite_project.run("history", expect=1), A)
+    one = sqlite_project.add(A, None, message="one")
+    two = sqlite_project.add(A, None, message="two")
+    assert_error(sqlite_project.run("history", expect=1), A, one.name, two.name)
 
 
 def test_malformed_script_names_file_and_line(sqlite_project):
     path = sqlite_project.add(A, None, up_opts="transaction=maybe")
-    assert_error(sqlite_project.run("history", expect=1), path.name, "transaction")
+    line = path.read_text().splitlines().index("-- retort:upgrade transaction=maybe") + 1
+    assert_error(sqlite_project.run("history", expect=1), f"{path.name}:{line}", "transaction")
 
 
 def lines_of_error(proc):

@@ -20,9 +20,15 @@ def test_concurrent_upgrades_apply_each_migration_once(project):
 
     procs = [project.popen("upgrade", "head") for _ in range(N_PROCS)]
     results = []
-    for p in procs:
-        out, err = p.communicate(timeout=180)
-        results.append((p.returncode, out, err))
+    try:
+        for p in procs:
+            out, err = p.communicate(timeout=180)
+            results.append((p.returncode, out, err))
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
     for status, out, err in results:
         assert status == 0, f"exit {status}\nstdout:\n{out}\nstderr:\n{err}"
 
