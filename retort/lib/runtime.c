@@ -58,7 +58,7 @@ int rt__heads_apply(rt__arena *a, const char ***heads, size_t *n, const rt_versi
 	return 0;
 }
 
-static int connect_db(rt_ctx *ctx, rt_error *err)
+int rt__ctx_connect(rt_ctx *ctx, rt_error *err)
 {
 	if (ctx->db)
 		return 0;
@@ -107,7 +107,7 @@ static int read_heads(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
 
 int rt_ctx_current(rt_ctx *ctx, const char *const **heads, size_t *n, rt_error *err)
 {
-	int rc = connect_db(ctx, err);
+	int rc = rt__ctx_connect(ctx, err);
 	if (rc)
 		return rc;
 	rt__arena_release(&ctx->scratch);
@@ -137,7 +137,7 @@ int rt_read_heads(const char *database_url, const char *version_table, char ***h
 	rt__arena_init(&ctx.scratch);
 	const char **rows = NULL;
 	size_t count = 0;
-	rc = connect_db(&ctx, err);
+	rc = rt__ctx_connect(&ctx, err);
 	if (!rc)
 		rc = read_heads_named(&ctx, version_table, &ctx.scratch, &rows, &count, err);
 	char **copy = rc ? NULL : calloc(count + 1, sizeof(char *));
@@ -298,7 +298,7 @@ static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
 /* Connects, locks, creates the bookkeeping tables and reads the heads. */
 static int start_run(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n, rt_error *err)
 {
-	int rc = connect_db(ctx, err);
+	int rc = rt__ctx_connect(ctx, err);
 	rc = rc ? rc : ctx->db->ops->lock(ctx->db, vt_name(ctx), err);
 	if (rc)
 		return rc;

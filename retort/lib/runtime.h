@@ -9,6 +9,9 @@
  * the sides of "Running upgrade a, b -> c". */
 int rt__join_ids(rt_buf *out, const char *const *ids, size_t n);
 
+/* Opens ctx's connection on first use. */
+int rt__ctx_connect(rt_ctx *ctx, rt_error *err);
+
 /* Replaces *heads (arena array) by the heads after change c. */
 int rt__heads_apply(rt__arena *a, const char ***heads, size_t *n, const rt_version_change *c);
 
