@@ -1,5 +1,6 @@
-/* cmd_revision.c — `retort revision`: writes a new, empty migration script
- * on top of the current head (or --head), for the user to fill in.
+/* cmd_revision.c — `retort revision`: writes a new migration script on top
+ * of the current head (or --head): empty for the user to fill in, or with
+ * --autogenerate the statements that bring the database to the models.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,13 @@ enum {
 	OPT_BRANCH_LABEL,
 	OPT_DEPENDS_ON,
 	OPT_AUTOGENERATE,
+	OPT_ALLOW_EMPTY,
 };
+
+typedef struct revision_args {
+	bool autogenerate;
+	bool allow_empty;
+} revision_args;
 
 static const struct option revision_opts[] = {
     {"message", required_argument, NULL, 'm'},
@@ -27,6 +34,7 @@ static const struct option revision_opts[] = {
     {"branch-label", required_argument, NULL, OPT_BRANCH_LABEL},
     {"depends-on", required_argument, NULL, OPT_DEPENDS_ON},
     {"autogenerate", no_argument, NULL, OPT_AUTOGENERATE},
+    {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -34,9 +42,8 @@ static const struct option revision_opts[] = {
 /* Fills opts from argv, collecting the repeatable options into labels and
  * depends (argc entries each). Returns -1 to go on, else an exit status. */
 static int parse(cli_env *env, int argc, char **argv, rt_revision_opts *opts, const char **labels,
-                 const char **depends)
+                 const char **depends, revision_args *args)
 {
-	bool autogenerate = false;
 	optind = 0;
 	opterr = 0;
 	int c;
@@ -61,7 +68,10 @@ static int parse(cli_env *env, int argc, char **argv, rt_revision_opts *opts, co
 			depends[opts->n_depends++] = optarg;
 			break;
 		case OPT_AUTOGENERATE:
-			autogenerate = true;
+			args->autogenerate = true;
+			break;
+		case OPT_ALLOW_EMPTY:
+			args->allow_empty = true;
 			break;
 		default:
 			return cli_option_other(env, c, argv);
@@ -69,22 +79,45 @@ static int parse(cli_env *env, int argc, char **argv, rt_revision_opts *opts, co
 	}
 	if (optind < argc)
 		return cli_usage_error(env->cmd, "unexpected argument '%s'", argv[optind]);
-	if (autogenerate) {
-		fputs("retort: error: autogenerate is not available in this build\n", stderr);
-		return 1;
-	}
+	if (args->allow_empty && !args->autogenerate)
+		return cli_usage_error(env->cmd, "--allow-empty goes with --autogenerate");
 	return -1;
 }
 
-static int run(cli_env *env, const rt_revision_opts *opts)
+/* Prints what autogenerate found, as Alembic's "Detected ..." lines, and
+ * what needs review on stderr. */
+static void report(const rt_autogen *ag)
+{
+	for (size_t i = 0; i < ag->nsummary; i++)
+		fprintf(stderr, "INFO  [retort] Detected %s\n", ag->summary[i]);
+	for (size_t i = 0; i < ag->nwarnings; i++)
+		fprintf(stderr, "WARN  [retort] %s\n", ag->warnings[i]);
+}
+
+static int run(cli_env *env, rt_revision_opts *opts, const revision_args *args)
 {
 	int status = cli_setup(env);
 	if (status)
 		return status;
 	rt_error err;
 	rt_error_clear(&err);
+	rt_autogen ag = {0};
+	if (args->autogenerate) {
+		if (rt_ctx_autogenerate(env->ctx, &ag, &err) != 0)
+			return cli_fail(&err);
+		report(&ag);
+		if (ag.nsummary == 0 && !args->allow_empty) {
+			fputs("INFO  [retort] No changes in schema detected.\n", stderr);
+			rt_autogen_release(&ag);
+			return 0;
+		}
+		opts->upgrade_sql = ag.upgrade_sql;
+		opts->downgrade_sql = ag.downgrade_sql;
+	}
 	char *path = NULL;
-	if (rt_ctx_revision(env->ctx, opts, &path, &err) != 0)
+	int rc = rt_ctx_revision(env->ctx, opts, &path, &err);
+	rt_autogen_release(&ag);
+	if (rc != 0)
 		return cli_fail(&err);
 	fmt_generated(stdout, path);
 	free(path);
@@ -102,9 +135,10 @@ int cmd_revision(cli_env *env, int argc, char **argv)
 		return 1;
 	}
 	rt_revision_opts opts = {.branch_labels = labels, .depends_on = depends};
-	int status = parse(env, argc, argv, &opts, labels, depends);
+	revision_args args = {0};
+	int status = parse(env, argc, argv, &opts, labels, depends, &args);
 	if (status < 0)
-		status = run(env, &opts);
+		status = run(env, &opts, &args);
 	free(labels);
 	free(depends);
 	return status;

@@ -21,7 +21,8 @@ static const cmd_def commands[] = {
      "retort.ini) with script_location = DIR. DIR must not exist or be empty.\n"},
     {"revision", cmd_revision, CMD_NEEDS_CTX, "Create a new revision file",
      "usage: retort revision [-m MSG] [--rev-id ID] [--head REV] [--splice]\n"
-     "                       [--branch-label LABEL] [--depends-on REV] [--autogenerate]\n"
+     "                       [--branch-label LABEL] [--depends-on REV]\n"
+     "                       [--autogenerate [--allow-empty]]\n"
      "\n"
      "  -m, --message MSG      message; also names the file\n"
      "  --rev-id ID            revision id instead of 12 random hex digits\n"
@@ -29,7 +30,10 @@ static const cmd_def commands[] = {
      "  --splice               allow a --head that is not a head (new branch)\n"
      "  --branch-label LABEL   label for the new branch (repeatable)\n"
      "  --depends-on REV       revision this one depends on (repeatable)\n"
-     "  --autogenerate         fill the script from the models (not in this build)\n"},
+     "  --autogenerate         fill the script with what turns the database into the\n"
+     "                         models (the database must be at head)\n"
+     "  --allow-empty          with --autogenerate: write the script even when\n"
+     "                         nothing changed\n"},
     {"upgrade", cmd_upgrade, CMD_NEEDS_CTX, "Upgrade to a later version",
      "usage: retort upgrade [--sql] TARGET\n"
      "\n"
@@ -70,6 +74,12 @@ static const cmd_def commands[] = {
      "\n"
      "  --purge   empty the version table first (needed when it holds unknown\n"
      "            revisions)\n"},
+    {"check", cmd_check, CMD_NEEDS_CTX,
+     "Check that the database matches the models and the applied scripts",
+     "usage: retort check\n"
+     "\n"
+     "Exit 0 when the database (at head) matches the models and no applied\n"
+     "script was edited since it ran; exit 1 listing the differences.\n"},
     {"merge", cmd_merge, CMD_NEEDS_CTX, "Merge two or more revisions together",
      "usage: retort merge [-m MSG] [--rev-id ID] [--branch-label LABEL] REV...\n"
      "\n"

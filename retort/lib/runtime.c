@@ -264,13 +264,15 @@ static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
 	rt__log_step(ctx, step);
 	if (!tx) {
 		for (size_t i = 0; i < nstmts; i++)
-			if ((rc = db->ops->exec(db, stmts[i].sql, err)))
+			if ((rc = db->ops->run(db, a, step->script->path, stmts[i].line, stmts[i].sql,
+			                       stmts[i].len, err)))
 				return statement_failed(ctx, step, &stmts[i], *heads, *n, err);
 	}
 	if ((rc = db->ops->begin(db, err)))
 		return rc;
 	for (size_t i = 0; tx && i < nstmts; i++) {
-		if ((rc = db->ops->exec(db, stmts[i].sql, err))) {
+		if ((rc = db->ops->run(db, a, step->script->path, stmts[i].line, stmts[i].sql,
+		                       stmts[i].len, err))) {
 			statement_failed(ctx, step, &stmts[i], *heads, *n, err);
 			db->ops->exec(db, "ROLLBACK", NULL);
 			return rc = -RT_ERR_MIGRATION;

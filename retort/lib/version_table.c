@@ -25,7 +25,8 @@ int rt__vt_create_sql(rt_buf *out, const char *vt)
 	rc = rc ? rc : rt_buf_printf(out, "%s_pkc", vt);
 	rc = rc ? rc : rt_buf_puts(out, " PRIMARY KEY (version_num)\n);\nCREATE TABLE IF NOT EXISTS ");
 	rc = rc ? rc : ident_log(out, vt);
-	rc = rc ? rc : rt_buf_puts(out, " (\n    revision VARCHAR(32) NOT NULL,\n"
+	rc = rc ? rc : rt_buf_puts(out, " (\n    seq INTEGER NOT NULL,\n"
+	                                "    revision VARCHAR(32) NOT NULL,\n"
 	                                "    direction VARCHAR(9) NOT NULL,\n"
 	                                "    checksum VARCHAR(64) NOT NULL,\n"
 	                                "    applied_at VARCHAR(40) NOT NULL,\n"
@@ -64,9 +65,11 @@ int rt__vt_log_sql(rt_buf *out, const char *vt)
 {
 	int rc = rt_buf_puts(out, "INSERT INTO ");
 	rc = rc ? rc : ident_log(out, vt);
-	return rc ? rc
-	          : rt_buf_puts(out, " (revision, direction, checksum, applied_at, duration_ms) "
-	                             "VALUES ($1, $2, $3, CURRENT_TIMESTAMP, $4)");
+	rc = rc ? rc
+	        : rt_buf_puts(out, " (seq, revision, direction, checksum, applied_at, duration_ms) "
+	                           "SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, CURRENT_TIMESTAMP, "
+	                           "CAST($4 AS INTEGER) FROM ");
+	return rc ? rc : ident_log(out, vt);
 }
 
 int rt__vt_change_literal(rt_buf *out, const char *vt, const rt_version_change *c)
@@ -89,11 +92,24 @@ int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step)
 {
 	int rc = rt_buf_puts(out, "INSERT INTO ");
 	rc = rc ? rc : ident_log(out, vt);
-	rc = rc ? rc : rt_buf_puts(out, " (revision, direction, checksum, applied_at, duration_ms) VALUES (");
+	rc = rc ? rc : rt_buf_puts(out, " (seq, revision, direction, checksum, applied_at, duration_ms) "
+	                                "SELECT COALESCE(MAX(seq), 0) + 1, ");
 	rc = rc ? rc : rt_buf_add_literal(out, step->script->revision);
 	rc = rc ? rc : rt_buf_puts(out, ", ");
 	rc = rc ? rc : rt_buf_add_literal(out, rt__direction_word(step->direction));
 	rc = rc ? rc : rt_buf_puts(out, ", ");
 	rc = rc ? rc : rt_buf_add_literal(out, step->script->checksum);
-	return rc ? rc : rt_buf_puts(out, ", CURRENT_TIMESTAMP, 0);\n");
+	rc = rc ? rc : rt_buf_puts(out, ", CURRENT_TIMESTAMP, 0 FROM ");
+	rc = rc ? rc : ident_log(out, vt);
+	return rc ? rc : rt_buf_puts(out, ";\n");
+}
+
+int rt__vt_checksums_sql(rt_buf *out, const char *vt)
+{
+	int rc = rt_buf_puts(out, "SELECT l.revision, l.checksum FROM ");
+	rc = rc ? rc : ident_log(out, vt);
+	rc = rc ? rc : rt_buf_puts(out, " l WHERE l.direction = 'upgrade' AND l.seq = "
+	                                "(SELECT MAX(m.seq) FROM ");
+	rc = rc ? rc : ident_log(out, vt);
+	return rc ? rc : rt_buf_puts(out, " m WHERE m.revision = l.revision) ORDER BY l.revision");
 }

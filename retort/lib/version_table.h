@@ -3,8 +3,9 @@
  * <vt>      version_num VARCHAR(32) PRIMARY KEY: one row per applied head,
  *           Alembic's shape, so `version_table = alembic_version` adopts an
  *           Alembic-managed database.
- * <vt>_log  what was applied: revision, direction, script checksum, time and
- *           duration, so `check` can report scripts edited after they ran.
+ * <vt>_log  what was applied: a sequence number (taken under the run's
+ *           lock), revision, direction, script checksum, time and duration,
+ *           so `check` can report scripts edited after they ran.
  *
  * The online path binds values as parameters ($1...); the offline path
  * (--sql) has to print literals, which it quotes with rt_buf_add_literal. */
@@ -29,6 +30,9 @@ int rt__vt_log_sql(rt_buf *out, const char *vt);
  * for the log row of one step. */
 int rt__vt_change_literal(rt_buf *out, const char *vt, const rt_version_change *c);
 int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step);
+
+/* Latest upgrade checksum per revision: rows (revision, checksum). */
+int rt__vt_checksums_sql(rt_buf *out, const char *vt);
 
 const char *rt__direction_word(rt_direction dir); /* "upgrade" / "downgrade" */
 

@@ -59,6 +59,27 @@ int rt_ctx_stamp(rt_ctx *ctx, const char *const *targets, size_t n, bool purge, 
 int rt_ctx_offline_sql(rt_ctx *ctx, rt_direction dir, const char *range, rt_buf *out,
                        rt_error *err);
 
+/* Autogenerate: the models compared with the database, which must be at
+ * head (RT_ERR_STATE "Target database is not up to date." otherwise).
+ * Strings are malloc'd and owned by the result (rt_autogen_release). An
+ * empty summary means no changes. */
+typedef struct rt_autogen {
+	char *upgrade_sql;   /* statements for the script's upgrade section */
+	char *downgrade_sql; /* the exact inverse, for the downgrade section */
+	char **summary;      /* one line per operation: "add column users.phone_number" */
+	size_t nsummary;
+	char **warnings; /* what a person must review: data loss, possible renames */
+	size_t nwarnings;
+	unsigned long catalog_queries; /* round trips introspection made (both sides) */
+} rt_autogen;
+int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err);
+void rt_autogen_release(rt_autogen *ag);
+
+/* Applied scripts whose file changed since they ran: "rev (path)" lines,
+ * malloc'd; free with rt_strings_free. Compares the checksum of the last
+ * upgrade logged for each revision still in the version table's history. */
+int rt_ctx_edited_scripts(rt_ctx *ctx, char ***lines, size_t *n, rt_error *err);
+
 /* A new revision file. parents: the down-revisions; NULL/0 means the
  * current single head (RT_ERR_HEADS when there are several: "Multiple heads
  * are present; ..." with a hint naming --head or merge). head: a target

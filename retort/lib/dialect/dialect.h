@@ -11,6 +11,7 @@
 #include "retort/buf.h"
 #include "retort/error.h"
 #include "retort/url.h"
+#include "schema/model.h"
 #include "util/arena.h"
 
 typedef struct rt__db rt__db;
@@ -41,14 +42,42 @@ typedef struct rt__db_ops {
 	int (*lock)(rt__db *db, const char *key, rt_error *err);
 	int (*unlock)(rt__db *db, const char *key, rt_error *err);
 	int (*table_exists)(rt__db *db, const char *name, bool *out, rt_error *err);
+	/* Reads the tables (except skip_tables), columns, constraints, indexes,
+	 * enum types and comments of one schema (NULL: the current schema /
+	 * "main") into out, a schema the caller initialised on its arena, and
+	 * sorts it. A constant number of catalog queries whatever the table
+	 * count, each counted in db->queries. Names qualified with an explicitly
+	 * given schema are unqualified, so a scratch schema compares equal to
+	 * the live one. */
+	int (*introspect)(rt__db *db, const char *schema, const char *const *skip_tables,
+	                  size_t nskip, rt__schema *out, rt_error *err);
+	/* Runs one statement of a migration script (file:line for errors) the
+	 * way the portable script means it: PostgreSQL runs it as written;
+	 * SQLite turns ALTER TABLE forms its ALTER cannot do into a table
+	 * rebuild (sqlite_rebuild.c). */
+	int (*run)(rt__db *db, rt__arena *a, const char *file, int line, const char *sql,
+	           size_t len, rt_error *err);
 } rt__db_ops;
 
 struct rt__db {
 	const rt__db_ops *ops;
+	unsigned long queries; /* catalog round trips made by introspect */
 };
 
 extern const rt__db_ops rt__postgresql_ops;
 extern const rt__db_ops rt__sqlite_ops;
+
+/* The introspect members (dialect/pg_introspect.c, sqlite_introspect.c). */
+int rt__pg_introspect(rt__db *db, const char *schema, const char *const *skip_tables,
+                      size_t nskip, rt__schema *out, rt_error *err);
+int rt__sqlite_introspect(rt__db *db, const char *schema, const char *const *skip_tables,
+                          size_t nskip, rt__schema *out, rt_error *err);
+
+/* The run members. */
+int rt__pg_run(rt__db *db, rt__arena *a, const char *file, int line, const char *sql, size_t len,
+               rt_error *err);
+int rt__sqlite_run(rt__db *db, rt__arena *a, const char *file, int line, const char *sql,
+                   size_t len, rt_error *err);
 
 const rt__db_ops *rt__dialect_ops(rt_dialect d);
 

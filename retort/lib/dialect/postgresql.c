@@ -183,6 +183,16 @@ static int pg_table_exists(rt__db *db, const char *name, bool *out, rt_error *er
 	return rc;
 }
 
+int rt__pg_run(rt__db *db, rt__arena *a, const char *file, int line, const char *sql, size_t len,
+               rt_error *err)
+{
+	(void)a;
+	(void)file;
+	(void)line;
+	(void)len;
+	return pg_exec(db, sql, err);
+}
+
 const rt__db_ops rt__postgresql_ops = {
 	.dialect = RT_DIALECT_POSTGRESQL,
 	.connect = pg_connect,
@@ -193,4 +203,6 @@ const rt__db_ops rt__postgresql_ops = {
 	.lock = pg_lock,
 	.unlock = pg_unlock,
 	.table_exists = pg_table_exists,
+	.introspect = rt__pg_introspect,
+	.run = rt__pg_run,
 };

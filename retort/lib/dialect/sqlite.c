@@ -187,4 +187,6 @@ const rt__db_ops rt__sqlite_ops = {
 	.lock = sq_lock,
 	.unlock = sq_unlock,
 	.table_exists = sq_table_exists,
+	.introspect = rt__sqlite_introspect,
+	.run = rt__sqlite_run,
 };

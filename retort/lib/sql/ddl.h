@@ -66,8 +66,11 @@ typedef struct rt__alter {
 	const char *expr;
 	rt__column *column;         /* ADD COLUMN (constraints declared inline on the column
 	                             * are in column_constraints) */
-	rt__constraint *constraint; /* ADD CONSTRAINT, or inline on ADD COLUMN */
-	bool if_exists;
+	rt__constraint *column_constraints;
+	size_t ncolumn_constraints;
+	rt__constraint *constraint; /* ADD CONSTRAINT */
+	bool if_exists;             /* DROP ... IF EXISTS */
+	bool if_not_exists;         /* ADD COLUMN IF NOT EXISTS */
 } rt__alter;
 
 typedef struct rt__ddl_stmt {
@@ -80,18 +83,35 @@ typedef struct rt__ddl_stmt {
 	size_t nactions;
 	const char *column;  /* COMMENT ON COLUMN */
 	const char *text;    /* COMMENT text, ALTER TYPE ADD VALUE value */
+	const char *anchor;  /* ALTER TYPE ADD VALUE ... BEFORE/AFTER anchor, or NULL */
+	bool anchor_before;
 	bool if_exists, if_not_exists;
 	rt__srcpos pos;
 } rt__ddl_stmt;
 
 /* Parses one statement (as split by sql/split.h, without its ';') whose
- * first byte is at file:line:1. The objects live in scratch, a schema on
- * arena a. Errors (RT_ERR_PARSE) only for statements the grammar claims
- * (CREATE TABLE, CREATE INDEX, ALTER TABLE, ...) but finds malformed:
- * "file:line:col: expected ')' after column list, found 'x'". */
+ * first byte is at file:line:1. The objects are allocated with scratch's
+ * builders on arena a (scratch->arena must be a) but are not added to
+ * scratch's lists: out->table and friends stay valid while a lives.
+ * Inline column PRIMARY KEY / UNIQUE / REFERENCES / CHECK become table
+ * constraints (name NULL unless CONSTRAINT gave one). Leading comments are
+ * allowed, so a renamed-from annotation just before CREATE TABLE is seen.
+ * Errors (RT_ERR_PARSE, with err->file/line/col) only for statements the
+ * grammar claims (CREATE TABLE, CREATE INDEX, ALTER TABLE, ...) but finds
+ * malformed: "expected ')' after column list, found 'x'"; and for text the
+ * lexer cannot read (unterminated string, ...). Not understood:
+ * CREATE INDEX without a name, DROP of several objects at once, ALTER
+ * TABLE actions other than those above (all RT__DDL_OTHER). */
 int rt__ddl_parse(rt__arena *a, rt__schema *scratch, const char *file, int line,
                   const char *sql, size_t len, rt_dialect dialect, rt__ddl_stmt *out,
                   rt_error *err);
+
+/* Splits a whole model file (sql/split.h) and parses each statement into
+ * *out (n of them, arena array), giving each CREATE TABLE the
+ * renamed-from annotation on the comment lines just before it. */
+int rt__ddl_parse_script(rt__arena *a, rt__schema *scratch, const char *file, const char *sql,
+                         size_t len, rt_dialect dialect, rt__ddl_stmt **out, size_t *n,
+                         rt_error *err);
 
 /* Applies a parsed statement to schema s (copying into s's arena): what the
  * database would do. Used to run model files into a model without a

@@ -1,0 +1,57 @@
+/* cmd_check.c — `retort check`: exit 0 when the database matches the models
+ * and every applied script is unchanged since it ran; exit 1 listing the
+ * pending operations and the edited scripts otherwise.
+ */
+#include <stdio.h>
+
+#include <getopt.h>
+
+#include "commands.h"
+#include "util/banned.h"
+
+static const struct option check_opts[] = {
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+int cmd_check(cli_env *env, int argc, char **argv)
+{
+	optind = 0;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":h", check_opts, NULL)) != -1)
+		return cli_option_other(env, c, argv);
+	if (optind < argc)
+		return cli_usage_error(env->cmd, "unexpected argument '%s'", argv[optind]);
+	int status = cli_setup(env);
+	if (status)
+		return status;
+
+	rt_error err;
+	rt_error_clear(&err);
+	char **edited = NULL;
+	size_t nedited = 0;
+	if (rt_ctx_edited_scripts(env->ctx, &edited, &nedited, &err) != 0)
+		return cli_fail(&err);
+	rt_autogen ag;
+	if (rt_ctx_autogenerate(env->ctx, &ag, &err) != 0) {
+		rt_strings_free(edited, nedited);
+		return cli_fail(&err);
+	}
+	if (ag.nsummary) {
+		printf("New upgrade operations detected:\n");
+		for (size_t i = 0; i < ag.nsummary; i++)
+			printf("  - %s\n", ag.summary[i]);
+	}
+	if (nedited) {
+		printf("Applied scripts edited since they ran:\n");
+		for (size_t i = 0; i < nedited; i++)
+			printf("  - %s\n", edited[i]);
+	}
+	if (!ag.nsummary && !nedited)
+		printf("No new upgrade operations detected.\n");
+	status = ag.nsummary || nedited ? 1 : 0;
+	rt_autogen_release(&ag);
+	rt_strings_free(edited, nedited);
+	return status;
+}

@@ -1,0 +1,180 @@
+/* autogen.c — `revision --autogenerate` and `check`: the live database and
+ * the models introspected by the same code, compared, ordered, inverted and
+ * rendered (see retort/migrate.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "autogen/models.h"
+#include "autogen/ops.h"
+#include "autogen/render.h"
+#include "dialect/dialect.h"
+#include "runtime.h"
+#include "version_table.h"
+#include "util/banned.h"
+
+void rt_autogen_release(rt_autogen *ag)
+{
+	free(ag->upgrade_sql);
+	free(ag->downgrade_sql);
+	rt_strings_free(ag->summary, ag->nsummary);
+	rt_strings_free(ag->warnings, ag->nwarnings);
+	memset(ag, 0, sizeof(*ag));
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The database is "up to date" when its rows are exactly the graph's heads. */
+static int require_head(rt_ctx *ctx, rt_error *err)
+{
+	const char *const *cur;
+	size_t ncur, nheads;
+	int rc = rt_ctx_current(ctx, &cur, &ncur, err);
+	if (rc)
+		return rc;
+	const rt_script *const *heads = rt_graph_heads(ctx->graph, &nheads);
+	const char **want = calloc(nheads + 1, sizeof(char *));
+	if (!want)
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < nheads; i++)
+		want[i] = heads[i]->revision;
+	qsort(want, nheads, sizeof(char *), cmp_str);
+	bool same = ncur == nheads;
+	for (size_t i = 0; same && i < ncur; i++)
+		same = !strcmp(cur[i], want[i]);
+	free(want);
+	if (same)
+		return 0;
+	rt_buf at = RT_BUF_INIT;
+	rt__join_ids(&at, cur, ncur);
+	rc = rt_error_set(err, RT_ERR_STATE, "Target database is not up to date.");
+	rt_error_detail(err, "the database is at %s", at.len ? at.data : "base (no revision)");
+	rt_error_hint(err, "run 'retort upgrade head' first, then generate the revision");
+	rt_buf_release(&at);
+	return rc;
+}
+
+static int push(char ***v, size_t *n, const char *s)
+{
+	char **grown = realloc(*v, (*n + 1) * sizeof(char *));
+	if (!grown)
+		return -RT_ERR_NOMEM;
+	*v = grown;
+	if (!(grown[*n] = strdup(s)))
+		return -RT_ERR_NOMEM;
+	(*n)++;
+	return 0;
+}
+
+static int describe(const rt__ops *ops, const rt__diags *diags, rt_autogen *out)
+{
+	rt_buf line = RT_BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < ops->n; i++) {
+		rt_buf_reset(&line);
+		rc = rt__render_summary(&line, &ops->ops[i]);
+		rc = rc ? rc : push(&out->summary, &out->nsummary, line.data);
+		if (!rc && ops->ops[i].destroys_data) {
+			rt_buf_reset(&line);
+			rc = rt_buf_puts(&line, "data loss: ");
+			rc = rc ? rc : rt__render_summary(&line, &ops->ops[i]);
+			rc = rc ? rc : push(&out->warnings, &out->nwarnings, line.data);
+		}
+	}
+	for (size_t i = 0; !rc && i < diags->n; i++)
+		rc = push(&out->warnings, &out->nwarnings, diags->items[i].message);
+	rt_buf_release(&line);
+	return rc;
+}
+
+int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	int rc = rt__ctx_connect(ctx, err);
+	rc = rc ? rc : require_head(ctx, err);
+	if (rc)
+		return rc;
+	rt__arena a;
+	rt__arena_init(&a);
+	rt__db *db = ctx->db;
+	const char *vt = rt_config_version_table(ctx->cfg);
+	const char *log_table = rt__arena_printf(&a, "%s_log", vt);
+	const char *skip[] = {vt, log_table};
+	rt__schema live, models;
+	rt__schema_init(&live, &a, db->ops->dialect);
+	unsigned long before = db->queries;
+	rc = log_table ? db->ops->introspect(db, NULL, skip, 2, &live, err)
+	               : rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	rc = rc ? rc : rt__models_load(ctx, &a, &models, err);
+	out->catalog_queries = db->queries - before;
+
+	rt__ops ops, down;
+	rt__diags diags;
+	rt__ops_init(&ops, &a);
+	rt__ops_init(&down, &a);
+	rt__diags_init(&diags, &a);
+	rc = rc ? rc : rt__compare(&live, &models, &ops, &diags, err);
+	rc = rc ? rc : rt__ops_order(&ops, err);
+	rc = rc ? rc : rt__ops_inverse(&ops, &down, err);
+	rt_buf up_sql = RT_BUF_INIT, down_sql = RT_BUF_INIT;
+	if (!rc && (rt__render_sql(&up_sql, &ops, db->ops->dialect) ||
+	            rt__render_sql(&down_sql, &down, db->ops->dialect) || describe(&ops, &diags, out)))
+		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	if (!rc) {
+		out->upgrade_sql = rt_buf_detach(&up_sql);
+		out->downgrade_sql = rt_buf_detach(&down_sql);
+		if (!out->upgrade_sql || !out->downgrade_sql)
+			rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	}
+	rt_buf_release(&up_sql);
+	rt_buf_release(&down_sql);
+	rt__arena_release(&a);
+	if (rc)
+		rt_autogen_release(out);
+	return rc;
+}
+
+int rt_ctx_edited_scripts(rt_ctx *ctx, char ***lines, size_t *n, rt_error *err)
+{
+	*lines = NULL;
+	*n = 0;
+	int rc = rt__ctx_connect(ctx, err);
+	if (rc)
+		return rc;
+	rt__arena a;
+	rt__arena_init(&a);
+	rt__db *db = ctx->db;
+	const char *vt = rt_config_version_table(ctx->cfg);
+	char *log_table = rt__arena_printf(&a, "%s_log", vt);
+	bool exists = false;
+	rc = log_table ? db->ops->table_exists(db, log_table, &exists, err)
+	               : rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	rt_buf sql = RT_BUF_INIT;
+	rt__rows rows = {0};
+	if (!rc && exists) {
+		rc = rt__vt_checksums_sql(&sql, vt) ? rt_error_set(err, RT_ERR_NOMEM, "out of memory")
+		                                      : db->ops->query(db, &a, sql.data, NULL, 0, &rows, err);
+	}
+	rt_buf line = RT_BUF_INIT;
+	for (size_t r = 0; !rc && r < rows.nrows; r++) {
+		const char *rev = rows.cells[r * rows.ncols], *sum = rows.cells[r * rows.ncols + 1];
+		rt_error ignored;
+		const rt_script *s = rev ? rt_graph_lookup(ctx->graph, rev, &ignored) : NULL;
+		if (!s || strcmp(s->revision, rev) || !sum || !strcmp(s->checksum, sum))
+			continue;
+		rt_buf_reset(&line);
+		if (rt_buf_printf(&line, "%s (%s)", rev, s->path) || push(lines, n, line.data))
+			rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	}
+	rt_buf_release(&line);
+	rt_buf_release(&sql);
+	rt__arena_release(&a);
+	if (rc) {
+		rt_strings_free(*lines, *n);
+		*lines = NULL;
+		*n = 0;
+	}
+	return rc;
+}

@@ -1,0 +1,270 @@
+/* models.c — loading model files into a schema model (see models.h). */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "autogen/models.h"
+#include "dialect/dialect.h"
+#include "runtime.h"
+#include "sql/ddl.h"
+#include "sql/split.h"
+#include "util/fs.h"
+#include "util/banned.h"
+
+typedef struct model_stmt {
+	rt__stmt text;
+	const char *file;
+	rt__ddl_stmt ddl;
+	int rank; /* 0 enum types, 1 tables, 2 everything else */
+	bool placed;
+} model_stmt;
+
+typedef struct model_set {
+	model_stmt *v;
+	size_t n, cap;
+} model_set;
+
+static int list_files(rt__arena *a, const char *models, char ***paths, size_t *n, rt_error *err)
+{
+	*paths = NULL;
+	*n = 0;
+	if (rt__fs_is_dir(models)) {
+		char **names;
+		int rc = rt__fs_list(a, models, ".sql", &names, n, err);
+		if (rc)
+			return rc;
+		char **full = rt__arena_array(a, *n + 1, sizeof(char *));
+		if (!full)
+			return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+		for (size_t i = 0; i < *n; i++)
+			if (!(full[i] = rt__fs_join(a, models, names[i])))
+				return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+		*paths = full;
+		return 0;
+	}
+	glob_t g;
+	int grc = glob(models, 0, NULL, &g);
+	if (grc == GLOB_NOMATCH || (grc == 0 && g.gl_pathc == 0)) {
+		if (grc == 0)
+			globfree(&g);
+		int rc = rt_error_set(err, RT_ERR_CONFIG, "no model files match '%s'", models);
+		rt_error_hint(err, "set models in the config to a directory of *.sql files or a glob");
+		return rc;
+	}
+	if (grc != 0)
+		return rt_error_set(err, RT_ERR_IO, "cannot read model files '%s'", models);
+	char **full = rt__arena_array(a, g.gl_pathc + 1, sizeof(char *));
+	for (size_t i = 0; full && i < g.gl_pathc; i++)
+		full[i] = rt__arena_strdup(a, g.gl_pathv[i]);
+	*n = g.gl_pathc;
+	globfree(&g);
+	if (!full)
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	*paths = full;
+	return 0;
+}
+
+static int rank_of(const rt__ddl_stmt *d)
+{
+	switch (d->kind) {
+	case RT__DDL_CREATE_ENUM:
+		return 0;
+	case RT__DDL_CREATE_TABLE:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+static int parse_file(rt__arena *a, rt__schema *scratch, rt_dialect dialect, const char *path,
+                      model_set *set, rt_error *err)
+{
+	char *text;
+	size_t len;
+	rt__stmt *stmts;
+	size_t n;
+	int rc = rt__fs_read(a, path, &text, &len, err);
+	rc = rc ? rc : rt__sql_split(a, path, text, len, 1, dialect, &stmts, &n, err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (set->n == set->cap &&
+		    !(set->v = rt__arena_grow(a, set->v, set->n, &set->cap, sizeof(model_stmt))))
+			return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+		model_stmt *m = &set->v[set->n];
+		memset(m, 0, sizeof(*m));
+		m->text = stmts[i];
+		m->file = path;
+		rc = rt__ddl_parse(a, scratch, path, stmts[i].line, stmts[i].sql, stmts[i].len, dialect,
+		                   &m->ddl, err);
+		m->rank = rank_of(&m->ddl);
+		set->n += rc ? 0 : 1;
+	}
+	return rc;
+}
+
+/* True when every table m's foreign keys name (other than itself) is
+ * already placed or not created by the models at all. */
+static bool deps_placed(const model_set *set, const model_stmt *m)
+{
+	const rt__table *t = m->ddl.table;
+	for (size_t c = 0; t && c < t->nconstraints; c++) {
+		const rt__constraint *k = &t->constraints[c];
+		if (k->kind != RT__CON_FOREIGN || !k->ref_table || !strcmp(k->ref_table, t->name))
+			continue;
+		for (size_t j = 0; j < set->n; j++) {
+			const model_stmt *o = &set->v[j];
+			if (o->ddl.kind == RT__DDL_CREATE_TABLE && !o->placed &&
+			    !strcmp(o->ddl.table->name, k->ref_table))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Orders the statements: by rank; tables so that referenced ones come
+ * first (file order among the ready ones). A foreign-key cycle is left in
+ * file order for the database to report. */
+static int order(rt__arena *a, model_set *set, model_stmt ***out, rt_error *err)
+{
+	model_stmt **seq = rt__arena_array(a, set->n + 1, sizeof(model_stmt *));
+	if (!seq)
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	size_t k = 0;
+	for (int rank = 0; rank <= 2; rank++) {
+		bool progress = true;
+		while (progress) {
+			progress = false;
+			for (size_t i = 0; i < set->n; i++) {
+				model_stmt *m = &set->v[i];
+				if (m->placed || m->rank != rank)
+					continue;
+				if (rank == 1 && !deps_placed(set, m))
+					continue;
+				m->placed = true;
+				seq[k++] = m;
+				progress = true;
+			}
+		}
+		for (size_t i = 0; i < set->n; i++) {
+			if (!set->v[i].placed && set->v[i].rank == rank) {
+				set->v[i].placed = true;
+				seq[k++] = &set->v[i];
+			}
+		}
+	}
+	*out = seq;
+	return 0;
+}
+
+/* The database refused a model statement: say which file and line. */
+static int refused(const model_stmt *m, rt_error *err)
+{
+	rt_error db = *err;
+	rt_error_at(err, RT_ERR_PARSE, m->file, m->text.line, 0, "model statement failed: %s",
+	            db.message);
+	if (db.detail[0])
+		rt_error_detail(err, "%s", db.detail);
+	return -RT_ERR_PARSE;
+}
+
+static int run_all(rt__db *db, model_stmt **seq, size_t n, rt_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (db->ops->exec(db, seq[i]->text.sql, err))
+			return refused(seq[i], err);
+	return 0;
+}
+
+/* Carries "-- retort:renamed-from" annotations from the parsed files onto
+ * the introspected schema. */
+static int annotate(rt__schema *out, const model_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const rt__ddl_stmt *d = &set->v[i].ddl;
+		if (d->kind != RT__DDL_CREATE_TABLE || !d->table)
+			continue;
+		rt__table *t = rt__schema_table(out, d->table->name);
+		if (!t)
+			continue;
+		if (d->table->renamed_from && rt__schema_set(out, &t->renamed_from, d->table->renamed_from))
+			return -RT_ERR_NOMEM;
+		for (size_t c = 0; c < d->table->ncolumns; c++) {
+			const rt__column *mc = &d->table->columns[c];
+			rt__column *col = mc->renamed_from ? rt__table_column(t, mc->name) : NULL;
+			if (col && rt__schema_set(out, &col->renamed_from, mc->renamed_from))
+				return -RT_ERR_NOMEM;
+		}
+	}
+	return 0;
+}
+
+static int apply_postgresql(rt_ctx *ctx, model_stmt **seq, size_t n, rt__schema *out,
+                            rt_error *err)
+{
+	int rc = rt__ctx_connect(ctx, err);
+	if (rc)
+		return rc;
+	rt__db *db = ctx->db;
+	char schema[64], sql[160];
+	snprintf(schema, sizeof(schema), "retort_models_%ld", (long)getpid());
+	rc = db->ops->begin(db, err);
+	if (rc)
+		return rc;
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA \"%s\"", schema);
+	rc = db->ops->exec(db, sql, err);
+	snprintf(sql, sizeof(sql), "SET LOCAL search_path TO \"%s\", public", schema);
+	rc = rc ? rc : db->ops->exec(db, sql, err);
+	rc = rc ? rc : run_all(db, seq, n, err);
+	rc = rc ? rc : db->ops->introspect(db, schema, NULL, 0, out, err);
+	db->ops->exec(db, "ROLLBACK", NULL);
+	return rc;
+}
+
+static int apply_sqlite(model_stmt **seq, size_t n, rt__schema *out, rt_error *err)
+{
+	rt_url memory = {.dialect = RT_DIALECT_SQLITE, .path = (char *)":memory:",
+	                 .display = (char *)"sqlite://"};
+	rt__db *db;
+	int rc = rt__db_connect(&memory, &db, err);
+	if (rc)
+		return rc;
+	rc = run_all(db, seq, n, err);
+	rc = rc ? rc : db->ops->introspect(db, NULL, NULL, 0, out, err);
+	rt__db_close(db);
+	return rc;
+}
+
+int rt__models_load(rt_ctx *ctx, rt__arena *a, rt__schema *out, rt_error *err)
+{
+	const char *models = rt_config_models(ctx->cfg);
+	if (!models) {
+		int rc = rt_error_set(err, RT_ERR_CONFIG, "no models configured");
+		rt_error_hint(err, "add 'models = models' (a directory of *.sql files) to the config");
+		return rc;
+	}
+	const rt_url *url;
+	int rc = rt__ctx_url(ctx, &url, err);
+	if (rc)
+		return rc;
+	rt__schema scratch;
+	rt__schema_init(&scratch, a, url->dialect);
+	rt__schema_init(out, a, url->dialect);
+	char **paths;
+	size_t npaths;
+	model_set set = {0};
+	model_stmt **seq = NULL;
+	rc = list_files(a, models, &paths, &npaths, err);
+	for (size_t i = 0; !rc && i < npaths; i++)
+		rc = parse_file(a, &scratch, url->dialect, paths[i], &set, err);
+	rc = rc ? rc : order(a, &set, &seq, err);
+	if (rc)
+		return rc;
+	if (url->dialect == RT_DIALECT_POSTGRESQL)
+		rc = apply_postgresql(ctx, seq, set.n, out, err);
+	else
+		rc = apply_sqlite(seq, set.n, out, err);
+	if (!rc && annotate(out, &set))
+		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	return rc;
+}
