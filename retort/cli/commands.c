@@ -80,6 +80,12 @@ static const cmd_def commands[] = {
      "\n"
      "Exit 0 when the database (at head) matches the models and no applied\n"
      "script was edited since it ran; exit 1 listing the differences.\n"},
+    {"inspect", cmd_inspect, CMD_NEEDS_CTX, "Print the database schema as retort sees it",
+     "usage: retort inspect [--models]\n"
+     "\n"
+     "One line per table, column, constraint, index, enum type and comment, sorted:\n"
+     "what autogenerate and check compare.\n"
+     "  -m, --models   the schema the model files make, instead of the database's\n"},
     {"merge", cmd_merge, CMD_NEEDS_CTX, "Merge two or more revisions together",
      "usage: retort merge [-m MSG] [--rev-id ID] [--branch-label LABEL] REV...\n"
      "\n"

@@ -94,5 +94,6 @@ int cmd_branches(cli_env *env, int argc, char **argv);
 int cmd_show(cli_env *env, int argc, char **argv);
 int cmd_history(cli_env *env, int argc, char **argv);
 int cmd_check(cli_env *env, int argc, char **argv);
+int cmd_inspect(cli_env *env, int argc, char **argv);
 
 #endif

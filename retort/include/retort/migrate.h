@@ -75,6 +75,11 @@ typedef struct rt_autogen {
 int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err);
 void rt_autogen_release(rt_autogen *ag);
 
+/* Appends the live database's schema (without retort's own tables) as
+ * canonical text, one fact per line, as autogenerate sees it; with models,
+ * the schema the model files make instead. */
+int rt_ctx_inspect(rt_ctx *ctx, bool models, rt_buf *out, rt_error *err);
+
 /* Applied scripts whose file changed since they ran: "rev (path)" lines,
  * malloc'd; free with rt_strings_free. Compares the checksum of the last
  * upgrade logged for each revision still in the version table's history. */

@@ -9,6 +9,7 @@
 #include "autogen/render.h"
 #include "dialect/dialect.h"
 #include "runtime.h"
+#include "schema/dump.h"
 #include "version_table.h"
 #include "util/banned.h"
 
@@ -176,5 +177,30 @@ int rt_ctx_edited_scripts(rt_ctx *ctx, char ***lines, size_t *n, rt_error *err)
 		*lines = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+int rt_ctx_inspect(rt_ctx *ctx, bool models, rt_buf *out, rt_error *err)
+{
+	int rc = rt__ctx_connect(ctx, err);
+	if (rc)
+		return rc;
+	rt__arena a;
+	rt__arena_init(&a);
+	rt__db *db = ctx->db;
+	const char *vt = rt_config_version_table(ctx->cfg);
+	const char *log_table = rt__arena_printf(&a, "%s_log", vt);
+	const char *skip[] = {vt, log_table};
+	rt__schema s;
+	rt__schema_init(&s, &a, db->ops->dialect);
+	if (!log_table)
+		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	else if (models)
+		rc = rt__models_load(ctx, &a, &s, err);
+	else
+		rc = db->ops->introspect(db, NULL, skip, 2, &s, err);
+	if (!rc && rt__schema_dump(&s, out))
+		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	rt__arena_release(&a);
 	return rc;
 }

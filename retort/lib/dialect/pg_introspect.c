@@ -8,9 +8,9 @@
  * normalised by the same code. Two things still differ between the two and
  * are evened out here: names qualified with the scratch schema's name (when
  * a schema is given, "<schema>." is removed from types and expressions), and
- * the sequence name in a serial column's nextval() default (a renamed table
- * keeps its old sequence), which is rendered as nextval('<table>_<column>_seq'
- * ::regclass) when the column owns its sequence.
+ * serial columns (a column owning the sequence of its nextval() default),
+ * which are reported with their serial type and no default, since the
+ * sequence's name depends on history (a renamed table keeps its old one).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -294,16 +294,29 @@ static const char *lookup_identity(const char *code)
 	return NULL;
 }
 
-/* A serial column's default names the sequence the column owns; its name
- * depends on history (renames, collisions), not on the model. */
-static const char *serial_default(intro *in, const rt__table *t, const char *col, const char *def)
+/* A column that owns the sequence of its nextval() default was declared
+ * SERIAL (the sequence name depends on history, not on the model): report
+ * it as the serial type, without the default, so it compares by what was
+ * declared and renders as something that creates its sequence. */
+static const struct {
+	const char *type, *serial;
+} serials[] = {
+	{"integer", "serial"},
+	{"bigint", "bigserial"},
+	{"smallint", "smallserial"},
+};
+
+static const char *serial_type(const char *type, const char *def)
 {
 	static const char pre[] = "nextval('", post[] = "'::regclass)";
 	size_t n = strlen(def);
 	if (strncmp(def, pre, sizeof(pre) - 1) || n < sizeof(post) - 1 ||
 	    strcmp(def + n - (sizeof(post) - 1), post))
-		return def;
-	return rt__arena_printf(&in->tmp, "nextval('%s_%s_seq'::regclass)", t->name, col);
+		return NULL;
+	for (size_t i = 0; i < sizeof(serials) / sizeof(serials[0]); i++)
+		if (!strcmp(type, serials[i].type))
+			return serials[i].serial;
+	return NULL;
 }
 
 static int read_columns(intro *in)
@@ -319,10 +332,14 @@ static int read_columns(intro *in)
 		const char *name = cell(&r, i, 1);
 		const char *type = unqualify(in, cell(&r, i, 2));
 		const char *def = unqualify(in, cell(&r, i, 4));
-		if (def && is_true(cell(&r, i, 7)))
-			def = serial_default(in, t, name, def);
+		const char *serial = type && def && is_true(cell(&r, i, 7)) ? serial_type(type, def)
+		                                                             : NULL;
+		if (serial) {
+			type = serial;
+			def = NULL;
+		}
 		rt__column *c = type ? rt__table_add_column(in->s, t, name, type) : NULL;
-		if (!c || (cell(&r, i, 4) && !def) ||
+		if (!c || (cell(&r, i, 4) && !def && !serial) ||
 		    rt__schema_set(in->s, &c->default_expr, def) ||
 		    rt__schema_set(in->s, &c->comment, cell(&r, i, 6)))
 			return nomem(in);
