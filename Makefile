@@ -15,10 +15,9 @@ TEST_SETUP := -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 E2E_SUITES := $(patsubst %/,%,$(sort $(dir $(wildcard \
 	retort/tests/e2e/test_*.py services/*/tests/e2e/test_*.py))))
 
-DEMO_INI := examples/demo/retort.ini
 
 help:
-	@echo "make run        build, then show retort on the demo project (SQLite)"
+	@echo "make run        build, migrate the SQLite database, start the service on :8001"
 	@echo "make test       unit tests, then end-to-end tests against a throwaway PostgreSQL"
 	@echo "make build      release-ish build in $(BUILD)/"
 	@echo "make bench      benchmarks (installs the peers they compare against)"
@@ -62,12 +61,22 @@ else
 	done; exit $$status
 endif
 
+# The service on the embedded SQLite database (smartcourse.db in this
+# directory): migrate it to head with retort, then serve on 127.0.0.1:8001.
+# Without JWT_SECRET_KEY (e.g. in .env) it runs in development mode with a
+# throwaway signing key.
+SERVICE_INI := services/user-service/retort.ini
+
 run: build
-	@if [ ! -f $(DEMO_INI) ]; then \
-		echo "$(DEMO_INI) does not exist yet; nothing to demonstrate"; exit 0; fi; \
-	set -x; \
-	$(BUILD)/retort/cli/retort -c $(DEMO_INI) upgrade head && \
-	$(BUILD)/retort/cli/retort -c $(DEMO_INI) current
+	$(BUILD)/retort/cli/retort -c $(SERVICE_INI) upgrade head
+	@echo
+	@echo "Try:  curl -s http://127.0.0.1:$${PORT:-8001}/health"
+	@echo "      curl -s -X POST http://127.0.0.1:$${PORT:-8001}/auth/register -H 'Content-Type: application/json' \\"
+	@echo "           -d '{\"email\":\"ada@example.com\",\"first_name\":\"Ada\",\"last_name\":\"Lovelace\",\"password\":\"correct horse\"}'"
+	@echo
+	@if [ -z "$$JWT_SECRET_KEY" ] && ! grep -qs '^JWT_SECRET_KEY=' .env; then \
+		export APP_ENV=$${APP_ENV:-development}; fi; \
+	exec $(BUILD)/services/user-service/user-service
 
 bench:
 	@scripts/bootstrap --bench

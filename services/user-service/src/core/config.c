@@ -151,6 +151,10 @@ static int random_secret(core_config *cfg, char *err, size_t errlen)
 
 static int check(core_config *cfg, char *err, size_t errlen)
 {
+	if (!cfg->workers) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		cfg->workers = n > 0 ? (n < 64 ? n : 64) : 1;
+	}
 	if (cfg->jwt_secret_key && !*cfg->jwt_secret_key) {
 		free(cfg->jwt_secret_key);
 		cfg->jwt_secret_key = NULL;
@@ -166,10 +170,6 @@ static int check(core_config *cfg, char *err, size_t errlen)
 	if (strlen(cfg->jwt_secret_key) < 32 && !cfg->dev_mode) {
 		snprintf(err, errlen, "JWT_SECRET_KEY is shorter than 32 characters");
 		return -1;
-	}
-	if (!cfg->workers) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		cfg->workers = n > 0 ? (n < 64 ? n : 64) : 1;
 	}
 	return 0;
 }

@@ -171,7 +171,7 @@ static int add_row(sqlite3_stmt *st, core__result_builder *b)
 static int sq_run(core_db *db, const char *sql, const core_db_param *params, size_t n,
                   core_db_result **out, int64_t *affected, core_db_error *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc = prepare(db, sql, &st, err);
 	if (rc)
 		return rc;
