@@ -83,7 +83,7 @@ static int read_heads_named(rt_ctx *ctx, const char *vt, rt__arena *a, const cha
 	if (rc || !exists)
 		return rc;
 	rt_buf sql = RT_BUF_INIT;
-	rt__rows rows;
+	rt__rows rows = {0};
 	rc = rt__vt_select_sql(&sql, vt);
 	rc = rc ? rt_error_set(err, RT_ERR_NOMEM, "out of memory")
 	        : ctx->db->ops->query(ctx->db, a, sql.data, NULL, 0, &rows, err);
@@ -164,7 +164,7 @@ static int exec_params(rt_ctx *ctx, const char *sql, const char *const *params, 
                        rt_error *err)
 {
 	rt__arena a;
-	rt__rows rows;
+	rt__rows rows = {0};
 	rt__arena_init(&a);
 	int rc = ctx->db->ops->query(ctx->db, &a, sql, params, n, &rows, err);
 	rt__arena_release(&a);

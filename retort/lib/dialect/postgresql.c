@@ -149,7 +149,7 @@ static int advisory(rt__db *db, const char *fn, const char *key, rt_error *err)
 	const char *params[] = {id};
 	rt__arena a;
 	rt__arena_init(&a);
-	rt__rows rows;
+	rt__rows rows = {0};
 	int rc = pg_query(db, &a, sql, params, 1, &rows, err);
 	rt__arena_release(&a);
 	return rc;
@@ -175,7 +175,7 @@ static int pg_table_exists(rt__db *db, const char *name, bool *out, rt_error *er
 	const char *params[] = {name};
 	rt__arena a;
 	rt__arena_init(&a);
-	rt__rows rows;
+	rt__rows rows = {0};
 	int rc = pg_query(db, &a, sql, params, 1, &rows, err);
 	if (!rc)
 		*out = rows.nrows > 0;

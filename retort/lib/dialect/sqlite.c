@@ -168,7 +168,7 @@ static int sq_table_exists(rt__db *db, const char *name, bool *out, rt_error *er
 	const char *params[] = {name};
 	rt__arena a;
 	rt__arena_init(&a);
-	rt__rows rows;
+	rt__rows rows = {0};
 	int rc = sq_query(db, &a, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1",
 	                  params, 1, &rows, err);
 	if (!rc)

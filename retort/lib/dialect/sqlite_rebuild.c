@@ -149,7 +149,7 @@ static int rebuild(rt__db *db, const rt__table *old, rt__table *nt, const rt__dd
 static int check_foreign_keys(rt__db *db, rt__arena *a, const char *table, rt_error *err)
 {
 	rt_buf sql = RT_BUF_INIT;
-	rt__rows rows;
+	rt__rows rows = {0};
 	int rc = rt_buf_puts(&sql, "PRAGMA foreign_key_check(");
 	rc = rc ? rc : rt_buf_add_ident(&sql, table);
 	rc = rc ? rc : rt_buf_puts(&sql, ")");

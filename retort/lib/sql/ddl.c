@@ -76,7 +76,8 @@ static int create_table(parser *p, rt__ddl_stmt *st, rt_dialect dialect)
 		do
 			rc = table_element(p, st->table, dialect);
 		while (!rc && accept_punct(p, ","));
-		if (rc || (rc = rt__ddlp_expect_punct(p, ")", "',' or ')' after the table element")))
+		if (rc ||
+		    (rc = rt__ddlp_expect_punct(p, ")", "',' or ')' after the table element")))
 			return rc;
 	}
 	st->kind = RT__DDL_CREATE_TABLE;
@@ -103,8 +104,8 @@ static int index_key(parser *p, rt__index *ix)
 	}
 	if (bare && t->kind == RT__TOK_WORD && (rt__keyword(t->value) & RT__KW_RESERVED))
 		bare = false;
-	const char *key = bare ? (desc ? rt__arena_printf(p->a, "%s DESC", t->value) : t->value)
-	                       : text;
+	const char *key =
+	    bare ? (desc ? rt__arena_printf(p->a, "%s DESC", t->value) : t->value) : text;
 	if (!key || rt__index_add_key(p->s, ix, key, !bare))
 		return rt__ddlp_nomem(p);
 	return 0;
@@ -132,7 +133,8 @@ static int create_index(parser *p, rt__ddl_stmt *st, rt_dialect dialect, bool un
 		return rc;
 	rt__table *t = rt__ddlp_new_table(p, table);
 	rt__index *ix = t ? rt__table_add_index(p->s, t, st->name, unique) : NULL;
-	if (!ix || rt__schema_set(p->s, &ix->method, method && strcmp(method, "btree") ? method : NULL))
+	if (!ix ||
+	    rt__schema_set(p->s, &ix->method, method && strcmp(method, "btree") ? method : NULL))
 		return rt__ddlp_nomem(p);
 	ix->pos = st->pos;
 	st->table = t;
@@ -219,9 +221,10 @@ static int act_drop(parser *p, rt__alter *al, rt_dialect dialect)
 		accept(p, "column");
 	al->if_exists = accept2(p, "if", "exists");
 	if (!(al->name = rt__ddlp_ident(p)))
-		return rt__ddlp_fail(p, al->kind == RT__ALTER_DROP_COLUMN ? "a column name after DROP"
-		                                                 : "a constraint name after DROP "
-		                                                   "CONSTRAINT");
+		return rt__ddlp_fail(p, al->kind == RT__ALTER_DROP_COLUMN
+		                            ? "a column name after DROP"
+		                            : "a constraint name after DROP "
+		                              "CONSTRAINT");
 	if (!accept(p, "cascade"))
 		accept(p, "restrict");
 	return 0;
@@ -232,7 +235,9 @@ static int act_rename(parser *p, rt__alter *al, rt_dialect dialect)
 	(void)dialect;
 	if (accept(p, "to")) {
 		al->kind = RT__ALTER_RENAME_TABLE;
-		return (al->new_name = rt__ddlp_ident(p)) ? 0 : rt__ddlp_fail(p, "a table name after RENAME TO");
+		return (al->new_name = rt__ddlp_ident(p))
+		           ? 0
+		           : rt__ddlp_fail(p, "a table name after RENAME TO");
 	}
 	if (is_kw(p, "constraint"))
 		return OTHER_STMT;
@@ -393,7 +398,8 @@ static int comment_on(parser *p, rt__ddl_stmt *st, rt_dialect dialect)
 	do {
 		const char *part = rt__ddlp_ident(p);
 		if (!part)
-			return rt__ddlp_fail(p, "a name after COMMENT ON %s", column ? "COLUMN" : "TABLE");
+			return rt__ddlp_fail(p, "a name after COMMENT ON %s",
+			                     column ? "COLUMN" : "TABLE");
 		parts[n < 3 ? n++ : 2] = part;
 	} while (accept_punct(p, "."));
 	if (column && n < 2)
@@ -431,11 +437,16 @@ static const struct {
 	const char *w1, *w2;
 	stmt_fn fn;
 } statements[] = {
-    {"create", "table", create_table},       {"create", "index", create_plain_index},
-    {"create", "unique", create_unique_index}, {"create", "type", create_type},
-    {"alter", "table", alter_table},         {"alter", "type", alter_enum},
-    {"drop", "table", drop_table},           {"drop", "index", drop_index},
-    {"drop", "type", drop_type},             {"comment", "on", comment_on},
+    {"create", "table", create_table},
+    {"create", "index", create_plain_index},
+    {"create", "unique", create_unique_index},
+    {"create", "type", create_type},
+    {"alter", "table", alter_table},
+    {"alter", "type", alter_enum},
+    {"drop", "table", drop_table},
+    {"drop", "index", drop_index},
+    {"drop", "type", drop_type},
+    {"comment", "on", comment_on},
 };
 
 static int parse(parser *p, rt__ddl_stmt *out, rt_dialect dialect)
@@ -465,9 +476,8 @@ static int parse_with(rt__arena *a, rt__schema *scratch, const char *file, int l
 	return rc ? rc : parse(&p, out, dialect);
 }
 
-int rt__ddl_parse(rt__arena *a, rt__schema *scratch, const char *file, int line,
-                  const char *sql, size_t len, rt_dialect dialect, rt__ddl_stmt *out,
-                  rt_error *err)
+int rt__ddl_parse(rt__arena *a, rt__schema *scratch, const char *file, int line, const char *sql,
+                  size_t len, rt_dialect dialect, rt__ddl_stmt *out, rt_error *err)
 {
 	return parse_with(a, scratch, file, line, sql, len, dialect, NULL, out, err);
 }
@@ -549,4 +559,3 @@ int rt__ddl_parse_script(rt__arena *a, rt__schema *scratch, const char *file, co
 	}
 	return 0;
 }
-

@@ -40,7 +40,7 @@ typedef enum rt__ddl_kind {
 	RT__DDL_DROP_TABLE,
 	RT__DDL_DROP_INDEX,
 	RT__DDL_DROP_TYPE,
-	RT__DDL_COMMENT,      /* table name, column (NULL for the table), text (NULL clears) */
+	RT__DDL_COMMENT, /* table name, column (NULL for the table), text (NULL clears) */
 } rt__ddl_kind;
 
 typedef enum rt__alter_kind {
@@ -64,8 +64,8 @@ typedef struct rt__alter {
 	const char *type;
 	const char *using_expr;
 	const char *expr;
-	rt__column *column;         /* ADD COLUMN (constraints declared inline on the column
-	                             * are in column_constraints) */
+	rt__column *column; /* ADD COLUMN (constraints declared inline on the column
+	                     * are in column_constraints) */
 	rt__constraint *column_constraints;
 	size_t ncolumn_constraints;
 	rt__constraint *constraint; /* ADD CONSTRAINT */
@@ -75,15 +75,15 @@ typedef struct rt__alter {
 
 typedef struct rt__ddl_stmt {
 	rt__ddl_kind kind;
-	const char *name;   /* table / index / type named by the statement */
-	rt__table *table;   /* CREATE TABLE: the table; CREATE INDEX: table holding
-	                     * just the index (table->indexes[0]) */
+	const char *name; /* table / index / type named by the statement */
+	rt__table *table; /* CREATE TABLE: the table; CREATE INDEX: table holding
+	                   * just the index (table->indexes[0]) */
 	rt__enum *enum_type;
 	rt__alter *actions; /* ALTER TABLE */
 	size_t nactions;
-	const char *column;  /* COMMENT ON COLUMN */
-	const char *text;    /* COMMENT text, ALTER TYPE ADD VALUE value */
-	const char *anchor;  /* ALTER TYPE ADD VALUE ... BEFORE/AFTER anchor, or NULL */
+	const char *column; /* COMMENT ON COLUMN */
+	const char *text;   /* COMMENT text, ALTER TYPE ADD VALUE value */
+	const char *anchor; /* ALTER TYPE ADD VALUE ... BEFORE/AFTER anchor, or NULL */
 	bool anchor_before;
 	bool if_exists, if_not_exists;
 	rt__srcpos pos;
@@ -102,9 +102,8 @@ typedef struct rt__ddl_stmt {
  * lexer cannot read (unterminated string, ...). Not understood:
  * CREATE INDEX without a name, DROP of several objects at once, ALTER
  * TABLE actions other than those above (all RT__DDL_OTHER). */
-int rt__ddl_parse(rt__arena *a, rt__schema *scratch, const char *file, int line,
-                  const char *sql, size_t len, rt_dialect dialect, rt__ddl_stmt *out,
-                  rt_error *err);
+int rt__ddl_parse(rt__arena *a, rt__schema *scratch, const char *file, int line, const char *sql,
+                  size_t len, rt_dialect dialect, rt__ddl_stmt *out, rt_error *err);
 
 /* Splits a whole model file (sql/split.h) and parses each statement into
  * *out (n of them, arena array), giving each CREATE TABLE the

@@ -56,8 +56,7 @@ static bool names_column(const rt__constraint *c, const char *name)
 
 /* ---- copying into the schema ------------------------------------------ */
 
-static int copy_constraint(rt__schema *s, rt__table *t, const rt__constraint *src,
-                           rt_error *err)
+static int copy_constraint(rt__schema *s, rt__table *t, const rt__constraint *src, rt_error *err)
 {
 	for (size_t i = 0; i < src->ncolumns; i++)
 		if (!rt__table_column(t, src->columns[i]))
@@ -118,7 +117,8 @@ static int copy_index(rt__schema *s, rt__table *t, const rt__index *src, rt_erro
 	for (size_t k = 0; k < src->nkeys; k++)
 		if (rt__index_add_key(s, ix, src->keys[k], src->key_is_expr[k]))
 			return nomem(err);
-	if (rt__schema_set(s, &ix->where, src->where) || rt__schema_set(s, &ix->method, src->method))
+	if (rt__schema_set(s, &ix->where, src->where) ||
+	    rt__schema_set(s, &ix->method, src->method))
 		return nomem(err);
 	ix->pos = src->pos;
 	return 0;
@@ -131,8 +131,8 @@ static int create_table(rt__schema *s, const rt__ddl_stmt *st, rt_error *err)
 	const rt__table *src = st->table;
 	if (rt__schema_table(s, src->name))
 		return st->if_not_exists ? 0
-		                         : rt_error_set(err, RT_ERR_STATE, "table '%s' already exists",
-		                                        src->name);
+		                         : rt_error_set(err, RT_ERR_STATE,
+		                                        "table '%s' already exists", src->name);
 	rt__table *t = rt__schema_add_table(s, src->name);
 	if (!t || rt__schema_set(s, &t->comment, src->comment) ||
 	    rt__schema_set(s, &t->renamed_from, src->renamed_from))
@@ -166,8 +166,8 @@ static int create_index(rt__schema *s, const rt__ddl_stmt *st, rt_error *err)
 	size_t at;
 	if (index_owner(s, src->name, &at))
 		return st->if_not_exists ? 0
-		                         : rt_error_set(err, RT_ERR_STATE, "index '%s' already exists",
-		                                        src->name);
+		                         : rt_error_set(err, RT_ERR_STATE,
+		                                        "index '%s' already exists", src->name);
 	rt__table *t = rt__schema_table(s, st->table->name);
 	return t ? copy_index(s, t, src, err) : no_table(err, st->table->name);
 }
@@ -234,9 +234,9 @@ static int drop_index(rt__schema *s, const rt__ddl_stmt *st, rt_error *err)
 	size_t at;
 	rt__table *t = index_owner(s, st->name, &at);
 	if (!t)
-		return st->if_exists ? 0
-		                     : rt_error_set(err, RT_ERR_STATE, "index '%s' does not exist",
-		                                    st->name);
+		return st->if_exists
+		           ? 0
+		           : rt_error_set(err, RT_ERR_STATE, "index '%s' does not exist", st->name);
 	remove_at(t->indexes, &t->nindexes, at, sizeof(rt__index));
 	return 0;
 }
@@ -245,9 +245,9 @@ static int drop_type(rt__schema *s, const rt__ddl_stmt *st, rt_error *err)
 {
 	rt__enum *e = rt__schema_enum(s, st->name);
 	if (!e)
-		return st->if_exists ? 0
-		                     : rt_error_set(err, RT_ERR_STATE, "type '%s' does not exist",
-		                                    st->name);
+		return st->if_exists
+		           ? 0
+		           : rt_error_set(err, RT_ERR_STATE, "type '%s' does not exist", st->name);
 	remove_at(s->enums, &s->nenums, (size_t)(e - s->enums), sizeof(*e));
 	return 0;
 }
@@ -294,7 +294,8 @@ static const apply_fn appliers[] = {
 int rt__ddl_apply(rt__schema *s, const rt__ddl_stmt *st, rt_error *err)
 {
 	if ((size_t)st->kind >= sizeof(appliers) / sizeof(appliers[0]) || !appliers[st->kind])
-		return rt_error_set(err, RT_ERR_STATE, "unknown DDL statement kind %d", (int)st->kind);
+		return rt_error_set(err, RT_ERR_STATE, "unknown DDL statement kind %d",
+		                    (int)st->kind);
 	return appliers[st->kind](s, st, err);
 }
 
@@ -303,10 +304,10 @@ int rt__ddl_apply(rt__schema *s, const rt__ddl_stmt *st, rt_error *err)
 static int add_column(rt__schema *s, rt__table *t, const rt__alter *al, rt_error *err)
 {
 	if (rt__table_column(t, al->column->name))
-		return al->if_not_exists
-		           ? 0
-		           : rt_error_set(err, RT_ERR_STATE, "column '%s' of table '%s' already exists",
-		                          al->column->name, t->name);
+		return al->if_not_exists ? 0
+		                         : rt_error_set(err, RT_ERR_STATE,
+		                                        "column '%s' of table '%s' already exists",
+		                                        al->column->name, t->name);
 	int rc = copy_column(s, t, al->column, err);
 	for (size_t i = 0; i < al->ncolumn_constraints && !rc; i++)
 		rc = copy_constraint(s, t, &al->column_constraints[i], err);
@@ -353,8 +354,8 @@ static int rename_column(rt__schema *s, rt__table *t, const rt__alter *al, rt_er
 	if (rt__schema_set(s, &c->name, al->new_name))
 		return nomem(err);
 	for (size_t i = 0; i < t->nconstraints; i++)
-		if (rename_in_list(s, t->constraints[i].columns, t->constraints[i].ncolumns, al->name,
-		                   al->new_name))
+		if (rename_in_list(s, t->constraints[i].columns, t->constraints[i].ncolumns,
+		                   al->name, al->new_name))
 			return nomem(err);
 	for (size_t i = 0; i < t->nindexes; i++) {
 		rt__index *ix = &t->indexes[i];
@@ -373,7 +374,8 @@ static int rename_column(rt__schema *s, rt__table *t, const rt__alter *al, rt_er
 			rt__constraint *fk = &s->tables[i].constraints[k];
 			if (fk->kind == RT__CON_FOREIGN && fk->ref_table &&
 			    !strcmp(fk->ref_table, t->name) &&
-			    rename_in_list(s, fk->ref_columns, fk->nref_columns, al->name, al->new_name))
+			    rename_in_list(s, fk->ref_columns, fk->nref_columns, al->name,
+			                   al->new_name))
 				return nomem(err);
 		}
 	return 0;
@@ -433,20 +435,25 @@ static int drop_constraint(rt__schema *s, rt__table *t, const rt__alter *al, rt_
 			remove_at(t->constraints, &t->nconstraints, i, sizeof(rt__constraint));
 			return 0;
 		}
-	return al->if_exists ? 0
-	                     : rt_error_set(err, RT_ERR_STATE,
-	                                    "constraint '%s' of table '%s' does not exist",
-	                                    al->name, t->name);
+	return al->if_exists
+	           ? 0
+	           : rt_error_set(err, RT_ERR_STATE, "constraint '%s' of table '%s' does not exist",
+	                          al->name, t->name);
 }
 
 typedef int (*alter_fn)(rt__schema *s, rt__table *t, const rt__alter *al, rt_error *err);
 
 static const alter_fn alterers[] = {
-    [RT__ALTER_ADD_COLUMN] = add_column,         [RT__ALTER_DROP_COLUMN] = drop_column,
-    [RT__ALTER_RENAME_COLUMN] = rename_column,   [RT__ALTER_RENAME_TABLE] = rename_table,
-    [RT__ALTER_TYPE] = alter_column,             [RT__ALTER_SET_NOT_NULL] = alter_column,
-    [RT__ALTER_DROP_NOT_NULL] = alter_column,    [RT__ALTER_SET_DEFAULT] = alter_column,
-    [RT__ALTER_DROP_DEFAULT] = alter_column,     [RT__ALTER_ADD_CONSTRAINT] = add_constraint,
+    [RT__ALTER_ADD_COLUMN] = add_column,
+    [RT__ALTER_DROP_COLUMN] = drop_column,
+    [RT__ALTER_RENAME_COLUMN] = rename_column,
+    [RT__ALTER_RENAME_TABLE] = rename_table,
+    [RT__ALTER_TYPE] = alter_column,
+    [RT__ALTER_SET_NOT_NULL] = alter_column,
+    [RT__ALTER_DROP_NOT_NULL] = alter_column,
+    [RT__ALTER_SET_DEFAULT] = alter_column,
+    [RT__ALTER_DROP_DEFAULT] = alter_column,
+    [RT__ALTER_ADD_CONSTRAINT] = add_constraint,
     [RT__ALTER_DROP_CONSTRAINT] = drop_constraint,
 };
 
@@ -458,7 +465,8 @@ static int alter_table(rt__schema *s, const rt__ddl_stmt *st, rt_error *err)
 	for (size_t i = 0; i < st->nactions; i++) {
 		const rt__alter *al = &st->actions[i];
 		rt__table *t = rt__schema_table(s, name);
-		if ((size_t)al->kind >= sizeof(alterers) / sizeof(alterers[0]) || !alterers[al->kind])
+		if ((size_t)al->kind >= sizeof(alterers) / sizeof(alterers[0]) ||
+		    !alterers[al->kind])
 			return rt_error_set(err, RT_ERR_STATE, "unknown ALTER TABLE action %d",
 			                    (int)al->kind);
 		int rc = alterers[al->kind](s, t, al, err);

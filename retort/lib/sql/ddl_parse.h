@@ -77,7 +77,8 @@ static inline bool accept_punct(parser *p, const char *s)
 
 static inline bool accept_if_not_exists(parser *p)
 {
-	if (!is_kw(p, "if") || !rt__tok_is(ahead(p, 1), "not") || !rt__tok_is(ahead(p, 2), "exists"))
+	if (!is_kw(p, "if") || !rt__tok_is(ahead(p, 1), "not") ||
+	    !rt__tok_is(ahead(p, 2), "exists"))
 		return false;
 	p->pos += 3;
 	return true;
@@ -89,8 +90,7 @@ static inline rt__srcpos pos_of(const parser *p, const rt__token *t)
 }
 
 int rt__ddlp_nomem(parser *p);
-int rt__ddlp_fail(parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int rt__ddlp_fail(parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int rt__ddlp_expect(parser *p, const char *kw, const char *what);
 int rt__ddlp_expect_punct(parser *p, const char *s, const char *what);
 const char *rt__ddlp_ident(parser *p);

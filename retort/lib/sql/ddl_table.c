@@ -81,9 +81,10 @@ int rt__ddlp_skip_group(parser *p)
 	int line = cur(p)->line, col = cur(p)->col;
 	do {
 		if (at_end(p))
-			return rt_error_at(p->err, RT_ERR_PARSE, p->file, cur(p)->line, cur(p)->col,
-			                   "expected ')' to close the '(' at %d:%d, found end of input",
-			                   line, col);
+			return rt_error_at(
+			    p->err, RT_ERR_PARSE, p->file, cur(p)->line, cur(p)->col,
+			    "expected ')' to close the '(' at %d:%d, found end of input", line,
+			    col);
 		if (is_punct(p, "(") || is_punct(p, "["))
 			depth++;
 		else if (is_punct(p, ")") || is_punct(p, "]"))
@@ -148,9 +149,9 @@ rt__table *rt__ddlp_new_table(parser *p, const char *name)
 /* ---- types and column definitions -------------------------------------- */
 
 /* Words that end a type and start a column constraint. */
-static const char *const col_stops[] = {"constraint", "not",   "null",       "default",
-                                        "primary",    "unique", "references", "check",
-                                        "collate",    "generated", "as",     NULL};
+static const char *const col_stops[] = {"constraint", "not",       "null",       "default",
+                                        "primary",    "unique",    "references", "check",
+                                        "collate",    "generated", "as",         NULL};
 
 /* The type's normalised text, or NULL when the column has none (SQLite
  * allows that). After the first word PostgreSQL only continues with words
@@ -169,8 +170,9 @@ int rt__ddlp_type_name(parser *p, rt_dialect dialect, const char **out)
 			p->pos++;
 		} else if (t->kind == RT__TOK_QIDENT && first) {
 			p->pos++;
-		} else if (!first && is_punct(p, ".") && (ahead(p, 1)->kind == RT__TOK_WORD ||
-		                                          ahead(p, 1)->kind == RT__TOK_QIDENT)) {
+		} else if (!first && is_punct(p, ".") &&
+		           (ahead(p, 1)->kind == RT__TOK_WORD ||
+		            ahead(p, 1)->kind == RT__TOK_QIDENT)) {
 			p->pos += 2;
 		} else if (!first && ((is_punct(p, "(") && !params) || is_punct(p, "["))) {
 			params = params || is_punct(p, "(");
@@ -220,7 +222,7 @@ static const struct fk_action {
 	const char *w1, *w2;
 	const char *value; /* NULL: NO ACTION, the default */
 } fk_actions[] = {
-    {"cascade", NULL, "CASCADE"}, {"restrict", NULL, "RESTRICT"}, {"no", "action", NULL},
+    {"cascade", NULL, "CASCADE"}, {"restrict", NULL, "RESTRICT"},    {"no", "action", NULL},
     {"set", "null", "SET NULL"},  {"set", "default", "SET DEFAULT"},
 };
 
@@ -230,14 +232,16 @@ static int fk_action(parser *p, const char **out, const char *clause)
 		const struct fk_action *f = &fk_actions[i];
 		if (f->w2 ? accept2(p, f->w1, f->w2) : accept(p, f->w1)) {
 			if (f->value && f->w2 && is_punct(p, "(")) {
-				int rc = rt__ddlp_skip_group(p); /* SET NULL (cols), PostgreSQL 15 */
+				int rc =
+				    rt__ddlp_skip_group(p); /* SET NULL (cols), PostgreSQL 15 */
 				if (rc)
 					return rc;
 			}
 			return rt__schema_set(p->s, out, f->value) ? rt__ddlp_nomem(p) : 0;
 		}
 	}
-	return rt__ddlp_fail(p, "CASCADE, RESTRICT, NO ACTION, SET NULL or SET DEFAULT after %s", clause);
+	return rt__ddlp_fail(p, "CASCADE, RESTRICT, NO ACTION, SET NULL or SET DEFAULT after %s",
+	                     clause);
 }
 
 /* Clauses any constraint may end with; the FK ones only mean something
@@ -253,7 +257,9 @@ static int constraint_tail(parser *p, rt__constraint *c)
 		else if (is_kw(p, "on") && rt__tok_is(ahead(p, 1), "conflict"))
 			rc = skip_on_conflict(p);
 		else if (accept(p, "match"))
-			rc = rt__ddlp_ident(p) ? 0 : rt__ddlp_fail(p, "FULL, PARTIAL or SIMPLE after MATCH");
+			rc = rt__ddlp_ident(p)
+			         ? 0
+			         : rt__ddlp_fail(p, "FULL, PARTIAL or SIMPLE after MATCH");
 		else if (accept(p, "deferrable"))
 			c->deferrable = true;
 		else if (accept2(p, "not", "deferrable"))
@@ -261,9 +267,10 @@ static int constraint_tail(parser *p, rt__constraint *c)
 		else if (accept2(p, "not", "valid") || accept2(p, "no", "inherit"))
 			continue;
 		else if (accept(p, "initially"))
-			rc = accept(p, "deferred")    ? (c->initially_deferred = true, 0)
-			     : accept(p, "immediate") ? 0
-			                              : rt__ddlp_fail(p, "DEFERRED or IMMEDIATE after INITIALLY");
+			rc = accept(p, "deferred") ? (c->initially_deferred = true, 0)
+			     : accept(p, "immediate")
+			         ? 0
+			         : rt__ddlp_fail(p, "DEFERRED or IMMEDIATE after INITIALLY");
 		else
 			return 0;
 		if (rc)
@@ -289,7 +296,8 @@ static rt__constraint *inline_con(parser *p, rt__table *t, size_t ci, rt__con_ki
                                   const char *name, const rt__token *at)
 {
 	rt__constraint *c = rt__table_add_constraint(p->s, t, kind, name);
-	if (!c || (kind != RT__CON_CHECK && rt__constraint_add_column(p->s, c, t->columns[ci].name)))
+	if (!c ||
+	    (kind != RT__CON_CHECK && rt__constraint_add_column(p->s, c, t->columns[ci].name)))
 		return NULL;
 	c->pos = pos_of(p, at);
 	return c;
@@ -314,11 +322,11 @@ static int con_null(parser *p, rt__table *t, size_t ci, const char *name, const 
 
 static int con_default(parser *p, rt__table *t, size_t ci, const char *name, const rt__token *at)
 {
-	static const char *const stops[] = {"constraint", "not",   "null",      "primary",
-	                                    "unique",     "references", "check", "collate",
-	                                    "generated",  NULL};
+	static const char *const stops[] = {"constraint", "not",   "null",    "primary",   "unique",
+	                                    "references", "check", "collate", "generated", NULL};
 	(void)name, (void)at;
-	return rt__ddlp_expr_until(p, stops, "an expression after DEFAULT", &t->columns[ci].default_expr);
+	return rt__ddlp_expr_until(p, stops, "an expression after DEFAULT",
+	                           &t->columns[ci].default_expr);
 }
 
 static int con_primary(parser *p, rt__table *t, size_t ci, const char *name, const rt__token *at)
@@ -344,8 +352,7 @@ static int con_unique(parser *p, rt__table *t, size_t ci, const char *name, cons
 	return c ? constraint_tail(p, c) : rt__ddlp_nomem(p);
 }
 
-static int con_references(parser *p, rt__table *t, size_t ci, const char *name,
-                          const rt__token *at)
+static int con_references(parser *p, rt__table *t, size_t ci, const char *name, const rt__token *at)
 {
 	rt__constraint *c = inline_con(p, t, ci, RT__CON_FOREIGN, name, at);
 	return c ? references(p, c) : rt__ddlp_nomem(p);
@@ -378,11 +385,11 @@ static int con_as(parser *p, rt__table *t, size_t ci, const char *name, const rt
 	return rc;
 }
 
-static int con_generated(parser *p, rt__table *t, size_t ci, const char *name,
-                         const rt__token *at)
+static int con_generated(parser *p, rt__table *t, size_t ci, const char *name, const rt__token *at)
 {
-	const char *kind = accept(p, "always") ? "ALWAYS" : accept2(p, "by", "default") ? "BY DEFAULT"
-	                                                                               : NULL;
+	const char *kind = accept(p, "always")           ? "ALWAYS"
+	                   : accept2(p, "by", "default") ? "BY DEFAULT"
+	                                                 : NULL;
 	if (!kind)
 		return rt__ddlp_fail(p, "ALWAYS or BY DEFAULT after GENERATED");
 	int rc = rt__ddlp_expect(p, "as", "AS after GENERATED ALWAYS or BY DEFAULT");
@@ -399,9 +406,9 @@ static const struct {
 	const char *word;
 	con_fn fn;
 } column_constraints[] = {
-    {"not", con_not_null}, {"null", con_null},       {"default", con_default},
-    {"primary", con_primary}, {"unique", con_unique}, {"references", con_references},
-    {"check", con_check},  {"collate", con_collate}, {"generated", con_generated},
+    {"not", con_not_null},    {"null", con_null},       {"default", con_default},
+    {"primary", con_primary}, {"unique", con_unique},   {"references", con_references},
+    {"check", con_check},     {"collate", con_collate}, {"generated", con_generated},
     {"as", con_as},
 };
 
@@ -414,7 +421,8 @@ static int column_constraint(parser *p, rt__table *t, size_t ci)
 	for (size_t i = 0; i < sizeof(column_constraints) / sizeof(column_constraints[0]); i++)
 		if (accept(p, column_constraints[i].word))
 			return column_constraints[i].fn(p, t, ci, name, at);
-	return rt__ddlp_fail(p, "a column constraint, ',' or ')' after column '%s'", t->columns[ci].name);
+	return rt__ddlp_fail(p, "a column constraint, ',' or ')' after column '%s'",
+	                     t->columns[ci].name);
 }
 
 int rt__ddlp_column_def(parser *p, rt__table *t, rt_dialect dialect)
@@ -469,7 +477,8 @@ int rt__ddlp_table_constraint(parser *p, rt__table *t)
 	if (kind == RT__CON_UNIQUE && !accept2(p, "nulls", "distinct") && accept(p, "nulls") &&
 	    !accept2(p, "not", "distinct"))
 		return rt__ddlp_fail(p, "DISTINCT or NOT DISTINCT after NULLS");
-	int rc = what ? column_list(p, c, false, what) : paren_text(p, "after CHECK", &c->check_expr);
+	int rc =
+	    what ? column_list(p, c, false, what) : paren_text(p, "after CHECK", &c->check_expr);
 	if (!rc && kind == RT__CON_FOREIGN)
 		rc = rt__ddlp_expect(p, "references", "REFERENCES after the foreign key columns");
 	if (!rc && kind == RT__CON_FOREIGN)
@@ -479,8 +488,8 @@ int rt__ddlp_table_constraint(parser *p, rt__table *t)
 
 bool rt__ddlp_at_table_constraint(const parser *p)
 {
-	static const char *const starts[] = {"constraint", "primary", "unique", "foreign", "check",
-	                                     NULL};
+	static const char *const starts[] = {"constraint", "primary", "unique",
+	                                     "foreign",    "check",   NULL};
 	return at_stop(p, starts);
 }
 

@@ -79,8 +79,8 @@ static int emit(lexer *lx, rt__tok_kind kind, size_t start, int line, int col, c
 {
 	rt__lexed *o = lx->out;
 	if (o->ntoks + 1 >= lx->cap_toks) {
-		rt__token *grown = rt__arena_grow(lx->a, o->toks, o->ntoks, &lx->cap_toks,
-		                                  sizeof(rt__token));
+		rt__token *grown =
+		    rt__arena_grow(lx->a, o->toks, o->ntoks, &lx->cap_toks, sizeof(rt__token));
 		if (!grown)
 			return nomem(lx);
 		o->toks = grown;
@@ -372,8 +372,16 @@ int rt__lex(rt__arena *a, const char *file, int line, const char *sql, size_t le
             rt_dialect dialect, rt__lexed *out, rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	lexer lx = {.a = a, .file = file, .s = sql, .len = len, .line = line, .col = 1,
-	            .last_tok_line = 0, .dialect = dialect, .out = out, .err = err};
+	lexer lx = {.a = a,
+	            .file = file,
+	            .s = sql,
+	            .len = len,
+	            .line = line,
+	            .col = 1,
+	            .last_tok_line = 0,
+	            .dialect = dialect,
+	            .out = out,
+	            .err = err};
 	/* Neither database reads past a NUL, and token texts are C strings. */
 	const char *nul = memchr(sql, '\0', len);
 	if (nul) {
@@ -416,49 +424,178 @@ static const struct keyword {
 	const char *word;
 	unsigned flags;
 } keywords[] = {
-    {"action", K},      {"all", R},           {"always", K},        {"analyse", R},
-    {"analyze", R},     {"and", R},           {"any", R},           {"array", R},
-    {"as", R},          {"asc", R},           {"asymmetric", R},    {"authorization", R},
-    {"autoincrement", R}, {"between", K},     {"bigint", T},        {"bigserial", T},
-    {"binary", R},      {"bit", T},           {"blob", T},          {"bool", T},
-    {"boolean", T},     {"both", R},          {"by", K},            {"bytea", T},
-    {"cascade", K},     {"case", R},          {"cast", R | F},      {"char", T},
-    {"character", T},   {"check", R},         {"coalesce", F},      {"collate", R},
-    {"collation", R},   {"column", R},        {"concurrently", R},  {"constraint", R},
-    {"create", R},      {"cross", R},         {"current_catalog", R}, {"current_date", R},
-    {"current_role", R}, {"current_time", R}, {"current_timestamp", R}, {"current_user", R},
-    {"date", T},        {"day", T},           {"decimal", T},       {"default", R},
-    {"deferrable", R},  {"deferred", K},      {"desc", R},          {"distinct", R},
-    {"do", R},          {"double", T},        {"else", R},          {"end", R},
-    {"escape", K},      {"except", R},        {"exists", F},        {"extract", F},
-    {"false", R},       {"fetch", R},         {"first", K},         {"float", T},
-    {"float4", T},      {"float8", T},        {"for", R},           {"foreign", R},
-    {"freeze", R},      {"from", R},          {"full", R},          {"generated", K},
-    {"glob", K},        {"grant", R},         {"greatest", F},      {"group", R},
-    {"having", R},      {"hour", T},          {"identity", K},      {"ilike", R},
-    {"immediate", K},   {"in", R},            {"index", R},         {"initially", R},
-    {"inner", R},       {"int", T},           {"int2", T},          {"int4", T},
-    {"int8", T},        {"integer", T},       {"intersect", R},     {"interval", T},
-    {"into", R},        {"is", R},            {"isnull", R},        {"join", R},
-    {"json", T},        {"jsonb", T},         {"key", K},           {"last", K},
-    {"lateral", R},     {"leading", R},       {"least", F},         {"left", R},
-    {"like", R},        {"limit", R},         {"localtime", R},     {"localtimestamp", R},
-    {"match", K},       {"minute", T},        {"month", T},         {"natural", R},
-    {"no", K},          {"not", R},           {"notnull", R},       {"null", R},
-    {"nullif", F},      {"nulls", K},         {"numeric", T},       {"offset", R},
-    {"on", R},          {"only", R},          {"or", R},            {"order", R},
-    {"outer", R},       {"overlaps", R},      {"placing", R},       {"precision", T},
-    {"primary", R},     {"real", T},          {"references", R},    {"regexp", K},
-    {"restrict", K},    {"returning", R},     {"right", R},         {"second", T},
-    {"select", R},      {"serial", T},        {"session_user", R},  {"set", K},
-    {"similar", R},     {"smallint", T},      {"smallserial", T},   {"some", R},
-    {"stored", K},      {"symmetric", R},     {"table", R},         {"tablesample", R},
-    {"text", T},        {"then", R},          {"time", T},          {"timestamp", T},
-    {"timestamptz", T}, {"to", R | T},        {"trailing", R},      {"true", R},
-    {"union", R},       {"unique", R},        {"user", R},          {"using", R},
-    {"uuid", T},        {"varchar", T},       {"variadic", R},      {"varying", T},
-    {"verbose", R},     {"virtual", K},       {"when", R},          {"where", R},
-    {"window", R},      {"with", R | T},      {"without", K | T},   {"year", T},
+    {"action", K},
+    {"all", R},
+    {"always", K},
+    {"analyse", R},
+    {"analyze", R},
+    {"and", R},
+    {"any", R},
+    {"array", R},
+    {"as", R},
+    {"asc", R},
+    {"asymmetric", R},
+    {"authorization", R},
+    {"autoincrement", R},
+    {"between", K},
+    {"bigint", T},
+    {"bigserial", T},
+    {"binary", R},
+    {"bit", T},
+    {"blob", T},
+    {"bool", T},
+    {"boolean", T},
+    {"both", R},
+    {"by", K},
+    {"bytea", T},
+    {"cascade", K},
+    {"case", R},
+    {"cast", R | F},
+    {"char", T},
+    {"character", T},
+    {"check", R},
+    {"coalesce", F},
+    {"collate", R},
+    {"collation", R},
+    {"column", R},
+    {"concurrently", R},
+    {"constraint", R},
+    {"create", R},
+    {"cross", R},
+    {"current_catalog", R},
+    {"current_date", R},
+    {"current_role", R},
+    {"current_time", R},
+    {"current_timestamp", R},
+    {"current_user", R},
+    {"date", T},
+    {"day", T},
+    {"decimal", T},
+    {"default", R},
+    {"deferrable", R},
+    {"deferred", K},
+    {"desc", R},
+    {"distinct", R},
+    {"do", R},
+    {"double", T},
+    {"else", R},
+    {"end", R},
+    {"escape", K},
+    {"except", R},
+    {"exists", F},
+    {"extract", F},
+    {"false", R},
+    {"fetch", R},
+    {"first", K},
+    {"float", T},
+    {"float4", T},
+    {"float8", T},
+    {"for", R},
+    {"foreign", R},
+    {"freeze", R},
+    {"from", R},
+    {"full", R},
+    {"generated", K},
+    {"glob", K},
+    {"grant", R},
+    {"greatest", F},
+    {"group", R},
+    {"having", R},
+    {"hour", T},
+    {"identity", K},
+    {"ilike", R},
+    {"immediate", K},
+    {"in", R},
+    {"index", R},
+    {"initially", R},
+    {"inner", R},
+    {"int", T},
+    {"int2", T},
+    {"int4", T},
+    {"int8", T},
+    {"integer", T},
+    {"intersect", R},
+    {"interval", T},
+    {"into", R},
+    {"is", R},
+    {"isnull", R},
+    {"join", R},
+    {"json", T},
+    {"jsonb", T},
+    {"key", K},
+    {"last", K},
+    {"lateral", R},
+    {"leading", R},
+    {"least", F},
+    {"left", R},
+    {"like", R},
+    {"limit", R},
+    {"localtime", R},
+    {"localtimestamp", R},
+    {"match", K},
+    {"minute", T},
+    {"month", T},
+    {"natural", R},
+    {"no", K},
+    {"not", R},
+    {"notnull", R},
+    {"null", R},
+    {"nullif", F},
+    {"nulls", K},
+    {"numeric", T},
+    {"offset", R},
+    {"on", R},
+    {"only", R},
+    {"or", R},
+    {"order", R},
+    {"outer", R},
+    {"overlaps", R},
+    {"placing", R},
+    {"precision", T},
+    {"primary", R},
+    {"real", T},
+    {"references", R},
+    {"regexp", K},
+    {"restrict", K},
+    {"returning", R},
+    {"right", R},
+    {"second", T},
+    {"select", R},
+    {"serial", T},
+    {"session_user", R},
+    {"set", K},
+    {"similar", R},
+    {"smallint", T},
+    {"smallserial", T},
+    {"some", R},
+    {"stored", K},
+    {"symmetric", R},
+    {"table", R},
+    {"tablesample", R},
+    {"text", T},
+    {"then", R},
+    {"time", T},
+    {"timestamp", T},
+    {"timestamptz", T},
+    {"to", R | T},
+    {"trailing", R},
+    {"true", R},
+    {"union", R},
+    {"unique", R},
+    {"user", R},
+    {"using", R},
+    {"uuid", T},
+    {"varchar", T},
+    {"variadic", R},
+    {"varying", T},
+    {"verbose", R},
+    {"virtual", K},
+    {"when", R},
+    {"where", R},
+    {"window", R},
+    {"with", R | T},
+    {"without", K | T},
+    {"year", T},
     {"zone", T},
 };
 
@@ -512,16 +649,32 @@ static bool is_unary(const rt__token *toks, size_t i)
 	       !rt__tok_is(prev, "false") && strncmp(prev->value, "current_", 8) != 0;
 }
 
+/* Joining two tokens must not make different tokens: "-" "-" is a
+ * comment, "." "5" a number, "<" "=" one operator. */
+static bool must_space(const rt__token *prev, const rt__token *t)
+{
+	size_t n = strlen(prev->text);
+	char last = n ? prev->text[n - 1] : '\0', next = t->text[0];
+	if ((last == '-' && next == '-') || (last == '/' && next == '*'))
+		return true;
+	if ((prev->kind == RT__TOK_NUMBER && next == '.') ||
+	    (last == '.' && t->kind == RT__TOK_NUMBER))
+		return true;
+	return prev->kind == RT__TOK_OP && t->kind == RT__TOK_OP;
+}
+
 static bool space_between(const rt__token *toks, size_t i)
 {
 	const rt__token *prev = &toks[i - 1], *t = &toks[i];
+	if (must_space(prev, t))
+		return true;
 	if (tok_punct(prev, "(") || tok_punct(prev, "[") || tok_punct(prev, ".") ||
 	    tok_punct(prev, "::"))
 		return false;
 	if (tok_punct(t, ")") || tok_punct(t, "]") || tok_punct(t, ",") || tok_punct(t, ".") ||
 	    tok_punct(t, "::") || tok_punct(t, "["))
 		return false;
-	if (i >= 1 && is_unary(toks, i - 1))
+	if (is_unary(toks, i - 1))
 		return false;
 	if (tok_punct(t, "(")) {
 		if (prev->kind == RT__TOK_QIDENT)

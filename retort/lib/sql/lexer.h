@@ -29,7 +29,7 @@ typedef enum rt__tok_kind {
 
 typedef struct rt__token {
 	rt__tok_kind kind;
-	const char *text; /* the source text, NUL-terminated arena copy */
+	const char *text;  /* the source text, NUL-terminated arena copy */
 	const char *value; /* WORD: folded; QIDENT/STRING: unquoted content;
 	                    * otherwise == text */
 	int line, col;

@@ -45,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rt__ddl_stmt *st;
 	size_t n;
 	rt_error err;
-	if (!rt__ddl_parse_script(&a, &scratch, "fuzz.sql", (const char *)data + 1, size - 1, d, &st,
-	                          &n, &err)) {
+	if (!rt__ddl_parse_script(&a, &scratch, "fuzz.sql", (const char *)data + 1, size - 1, d,
+	                          &st, &n, &err)) {
 		for (size_t i = 0; i < n; i++) {
 			if (st[i].kind == RT__DDL_CREATE_TABLE)
 				round_trip(&a, st[i].table, d);
