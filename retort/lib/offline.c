@@ -44,21 +44,6 @@ static int range_start(rt_ctx *ctx, rt__arena *a, const char *from, const char *
 	return 0;
 }
 
-static int put_statement(rt_buf *out, const rt__stmt *st)
-{
-	/* a statement ending in a line comment needs its ';' on a line of its own */
-	const char *last_line = st->sql;
-	for (size_t i = 0; i < st->len; i++)
-		if (st->sql[i] == '\n')
-			last_line = st->sql + i + 1;
-	size_t rest = st->len - (size_t)(last_line - st->sql);
-	bool comment = false;
-	for (size_t i = 0; i + 1 < rest; i++)
-		comment = comment || (last_line[i] == '-' && last_line[i + 1] == '-');
-	int rc = rt_buf_add(out, st->sql, st->len);
-	return rc ? rc : rt_buf_puts(out, comment ? "\n;\n\n" : ";\n\n");
-}
-
 static int render_step(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, const char ***heads,
                        size_t *n, const rt_step *step, rt_buf *out, rt_error *err)
 {
@@ -84,7 +69,7 @@ static int render_step(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, const char
 	rt_buf_release(&down);
 	rc = rc ? rc : rt_buf_puts(out, tx ? "BEGIN;\n\n" : "");
 	for (size_t i = 0; !rc && i < nstmts; i++)
-		rc = put_statement(out, &stmts[i]);
+		rc = rt__put_statement(out, &stmts[i]);
 	rc = rc ? rc : rt_buf_puts(out, tx ? "" : "BEGIN;\n\n");
 	if (rc)
 		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
@@ -94,7 +79,7 @@ static int render_step(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, const char
 		return rc;
 	const char *vt = rt_config_version_table(ctx->cfg);
 	rc = rt__vt_change_literal(out, vt, &c);
-	rc = rc ? rc : rt__vt_log_literal(out, vt, step);
+	rc = rc ? rc : rt__vt_log_literal(out, vt, step, "0");
 	rc = rc ? rc : rt_buf_puts(out, "\nCOMMIT;\n\n");
 	/* the next step sees the heads this one leaves */
 	rc = rc ? rc : rt__heads_apply(a, heads, n, &c);

@@ -38,6 +38,20 @@ void rt__log_step(rt_ctx *ctx, const rt_step *step)
 	rt_buf_release(&down);
 }
 
+int rt__put_statement(rt_buf *out, const rt__stmt *st)
+{
+	const char *last_line = st->sql;
+	for (size_t i = 0; i < st->len; i++)
+		if (st->sql[i] == '\n')
+			last_line = st->sql + i + 1;
+	size_t rest = st->len - (size_t)(last_line - st->sql);
+	bool comment = false;
+	for (size_t i = 0; i + 1 < rest; i++)
+		comment = comment || (last_line[i] == '-' && last_line[i + 1] == '-');
+	int rc = rt_buf_add(out, st->sql, st->len);
+	return rc ? rc : rt_buf_puts(out, comment ? "\n;\n\n" : ";\n\n");
+}
+
 int rt__heads_apply(rt__arena *a, const char ***heads, size_t *n, const rt_version_change *c)
 {
 	const char **next = rt__arena_array(a, *n + c->n_add + 1, sizeof(char *));
@@ -246,6 +260,58 @@ static int statement_failed(rt_ctx *ctx, const rt_step *step, const rt__stmt *st
 	return -RT_ERR_MIGRATION;
 }
 
+/* A batched migration failed: run its statements one by one in a
+ * transaction that is rolled back, to name the statement and line. */
+static int diagnose(rt_ctx *ctx, rt__arena *a, const rt_step *step, const rt__stmt *stmts,
+                    size_t nstmts, const char *const *heads, size_t n, rt_error *err)
+{
+	rt__db *db = ctx->db;
+	rt_error batch = *err;
+	if (db->ops->begin(db, err))
+		return -RT_ERR_MIGRATION;
+	for (size_t i = 0; i < nstmts; i++) {
+		if (db->ops->run(db, a, step->script->path, stmts[i].line, stmts[i].sql, stmts[i].len,
+		                 err)) {
+			statement_failed(ctx, step, &stmts[i], heads, n, err);
+			db->ops->exec(db, "ROLLBACK", NULL);
+			return -RT_ERR_MIGRATION;
+		}
+	}
+	db->ops->exec(db, "ROLLBACK", NULL);
+	rt_error_set(err, RT_ERR_MIGRATION, "%s %s failed: %s", rt__direction_word(step->direction),
+	             step->script->revision, batch.message);
+	return -RT_ERR_MIGRATION;
+}
+
+/* One transactional migration as one message to the server. */
+static int run_batched(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
+                       const rt_step *step, const rt__stmt *stmts, size_t nstmts, rt_error *err)
+{
+	rt__db *db = ctx->db;
+	rt_version_change c;
+	int rc = rt_graph_step_change(ctx->graph, *heads, *n, step, &c, err);
+	if (rc)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	rc = rt_buf_puts(&b, "BEGIN;\n");
+	for (size_t i = 0; !rc && i < nstmts; i++)
+		rc = rt__put_statement(&b, &stmts[i]);
+	rc = rc ? rc : rt__vt_change_literal(&b, vt_name(ctx), &c);
+	rc = rc ? rc : rt__vt_log_literal(&b, vt_name(ctx), step, db->ops->duration_sql);
+	rc = rc ? rc : rt_buf_puts(&b, "COMMIT;\n");
+	if (rc) {
+		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	} else if ((rc = db->ops->exec(db, b.data, err))) {
+		db->ops->exec(db, "ROLLBACK", NULL);
+		rc = diagnose(ctx, a, step, stmts, nstmts, *heads, *n, err);
+	} else if (rt__heads_apply(a, heads, n, &c)) {
+		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	}
+	rt_buf_release(&b);
+	rt_version_change_release(&c);
+	return rc;
+}
+
 static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
                     const rt_step *step, rt_error *err)
 {
@@ -262,6 +328,8 @@ static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
 	bool tx = !sec || sec->transaction;
 	double start = now_ms();
 	rt__log_step(ctx, step);
+	if (tx && db->ops->batch)
+		return run_batched(ctx, a, heads, n, step, stmts, nstmts, err);
 	if (!tx) {
 		for (size_t i = 0; i < nstmts; i++)
 			if ((rc = db->ops->run(db, a, step->script->path, stmts[i].line, stmts[i].sql,

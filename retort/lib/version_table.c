@@ -88,7 +88,8 @@ int rt__vt_change_literal(rt_buf *out, const char *vt, const rt_version_change *
 	return rc;
 }
 
-int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step)
+int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step,
+                       const char *duration_sql)
 {
 	int rc = rt_buf_puts(out, "INSERT INTO ");
 	rc = rc ? rc : ident_log(out, vt);
@@ -99,7 +100,7 @@ int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step)
 	rc = rc ? rc : rt_buf_add_literal(out, rt__direction_word(step->direction));
 	rc = rc ? rc : rt_buf_puts(out, ", ");
 	rc = rc ? rc : rt_buf_add_literal(out, step->script->checksum);
-	rc = rc ? rc : rt_buf_puts(out, ", CURRENT_TIMESTAMP, 0 FROM ");
+	rc = rc ? rc : rt_buf_printf(out, ", CURRENT_TIMESTAMP, %s FROM ", duration_sql);
 	rc = rc ? rc : ident_log(out, vt);
 	return rc ? rc : rt_buf_puts(out, ";\n");
 }

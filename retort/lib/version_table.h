@@ -26,10 +26,13 @@ int rt__vt_delete_all_sql(rt_buf *out, const char *vt);
 /* $1 revision, $2 direction, $3 checksum, $4 duration in ms */
 int rt__vt_log_sql(rt_buf *out, const char *vt);
 
-/* Offline: literal statements (each ending ";\n") for a version change and
- * for the log row of one step. */
+/* Literal statements (each ending ";\n") for a version change and for the
+ * log row of one step (duration_sql: an SQL expression for its duration):
+ * for offline scripts and for migrations sent as one message. Revision ids
+ * and checksums are plain [A-Za-z0-9_] text, quoted as literals. */
 int rt__vt_change_literal(rt_buf *out, const char *vt, const rt_version_change *c);
-int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step);
+int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step,
+                       const char *duration_sql);
 
 /* Latest upgrade checksum per revision: rows (revision, checksum). */
 int rt__vt_checksums_sql(rt_buf *out, const char *vt);

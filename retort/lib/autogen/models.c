@@ -82,23 +82,27 @@ static int parse_file(rt__arena *a, rt__schema *scratch, rt_dialect dialect, con
                       model_set *set, rt_error *err)
 {
 	char *text;
-	size_t len;
+	size_t len, n, nddl;
 	rt__stmt *stmts;
-	size_t n;
+	rt__ddl_stmt *ddl;
 	int rc = rt__fs_read(a, path, &text, &len, err);
+	/* the same split twice: the texts to run, and the parsed statements
+	 * (which carry the renamed-from annotations written above CREATE TABLE) */
 	rc = rc ? rc : rt__sql_split(a, path, text, len, 1, dialect, &stmts, &n, err);
+	rc = rc ? rc : rt__ddl_parse_script(a, scratch, path, text, len, dialect, &ddl, &nddl, err);
+	if (!rc && n != nddl)
+		return rt_error_set(err, RT_ERR_PARSE, "%s: cannot match statements to their text",
+		                    path);
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (set->n == set->cap &&
 		    !(set->v = rt__arena_grow(a, set->v, set->n, &set->cap, sizeof(model_stmt))))
 			return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
-		model_stmt *m = &set->v[set->n];
+		model_stmt *m = &set->v[set->n++];
 		memset(m, 0, sizeof(*m));
 		m->text = stmts[i];
 		m->file = path;
-		rc = rt__ddl_parse(a, scratch, path, stmts[i].line, stmts[i].sql, stmts[i].len, dialect,
-		                   &m->ddl, err);
+		m->ddl = ddl[i];
 		m->rank = rank_of(&m->ddl);
-		set->n += rc ? 0 : 1;
 	}
 	return rc;
 }

@@ -25,6 +25,14 @@ typedef struct rt__rows {
 
 typedef struct rt__db_ops {
 	rt_dialect dialect;
+	/* Whether a migration goes to the server as one message (BEGIN, its
+	 * statements, the bookkeeping, COMMIT): one round trip instead of one
+	 * per statement; false where statements need the run member (SQLite
+	 * rebuilds) and round trips cost nothing (in-process). */
+	bool batch;
+	/* SQL for the milliseconds since the transaction began, for the log row
+	 * of a batched migration. */
+	const char *duration_sql;
 	int (*connect)(const rt_url *url, rt__db **out, rt_error *err);
 	void (*close)(rt__db *db);
 	/* One statement, no results. Failures are RT_ERR_DB with the

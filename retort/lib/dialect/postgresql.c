@@ -195,6 +195,9 @@ int rt__pg_run(rt__db *db, rt__arena *a, const char *file, int line, const char 
 
 const rt__db_ops rt__postgresql_ops = {
 	.dialect = RT_DIALECT_POSTGRESQL,
+	.batch = true,
+	.duration_sql = "CAST(EXTRACT(EPOCH FROM pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000 "
+	                "AS INTEGER)",
 	.connect = pg_connect,
 	.close = pg_close,
 	.exec = pg_exec,

@@ -179,6 +179,8 @@ static int sq_table_exists(rt__db *db, const char *name, bool *out, rt_error *er
 
 const rt__db_ops rt__sqlite_ops = {
 	.dialect = RT_DIALECT_SQLITE,
+	.batch = false,
+	.duration_sql = "0",
 	.connect = sq_connect,
 	.close = sq_close,
 	.exec = sq_exec,
