@@ -45,6 +45,7 @@ unit: bootstrap
 		{ rm -rf $(BUILD_TEST) && meson setup $(BUILD_TEST) $(TEST_SETUP); }
 	ninja -C $(BUILD_TEST)
 	meson test -C $(BUILD_TEST) --suite unit --print-errorlogs
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-15} scripts/fuzz-smoke
 
 # One throwaway cluster per suite; pytest's 5 means "no test collected".
 e2e: unit
