@@ -90,3 +90,9 @@ fmt:
 
 clean:
 	rm -rf $(BUILD) $(BUILD_TEST)
+
+# The users' docker workflow (docker-compose.yml, the service's Dockerfile)
+# for real, on a local Docker engine with host networking: docs/docker.md.
+.PHONY: test-compose
+test-compose:
+	@scripts/test-compose

@@ -26,6 +26,18 @@ int api_context_init(api_context *ctx, const core_config *cfg, char *err, size_t
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (repo_users_init(&ctx->users)) {
+		api_context_release(ctx);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (core_security_init(&ctx->security, cfg->jwt_secret_key,
+	                       (int64_t)cfg->jwt_access_minutes * 60,
+	                       (int64_t)cfg->jwt_refresh_days * 86400)) {
+		api_context_release(ctx);
+		snprintf(err, errlen, "JWT_SECRET_KEY: must be set and not empty");
+		return -1;
+	}
 	return 0;
 }
 
@@ -33,6 +45,7 @@ void api_context_release(api_context *ctx)
 {
 	core_db_pool_free(ctx->db);
 	free(ctx->version_sql);
+	repo_users_release(&ctx->users);
 	*ctx = (api_context){0};
 }
 

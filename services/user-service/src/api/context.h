@@ -7,12 +7,16 @@
 
 #include "core/config.h"
 #include "core/db.h"
+#include "core/security.h"
 #include "http/http.h"
+#include "repositories/users.h"
 
 typedef struct api_context {
 	const core_config *cfg;
 	core_db_pool *db;
-	char *version_sql; /* SELECT version_num FROM <version table> ... */
+	char *version_sql;      /* SELECT version_num FROM <version table> ... */
+	core_security security; /* token keys and lifetimes, the dummy password hash */
+	repo_users users;       /* the users table's SQL (repositories/users.h) */
 } api_context;
 
 /* Builds ctx for cfg (borrowed) and a new pool; does not connect. Returns 0,

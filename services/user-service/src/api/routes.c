@@ -14,23 +14,32 @@
  */
 #include "api/routes.h"
 
+#include "api/enrollments.h"
+#include "api/auth.h"
 #include "api/health.h"
+#include "api/profiles.h"
 #include "http/response.h"
 #include "banned.h"
 
 const http_route api_routes[] = {
     {HTTP_GET, "/health", api_health, false},
     {HTTP_GET, "/ready", api_ready, false},
+    {HTTP_POST, "/auth/register", api_auth_register, false},
+    {HTTP_POST, "/auth/login", api_auth_login, false},
+    {HTTP_POST, "/auth/refresh", api_auth_refresh, false},
+    {HTTP_GET, "/auth/me", api_auth_me, true},
+    {HTTP_GET, "/profile", api_profile_get, true},
+    {HTTP_PUT, "/profile", api_profile_update, true},
+    {HTTP_PUT, "/profile/instructor", api_profile_instructor_update, true},
+    {HTTP_POST, "/enrollments", api_enrollment_create, true},
+    {HTTP_GET, "/enrollments", api_enrollments_list, true},
+    {HTTP_DELETE, "/enrollments/{id}", api_enrollment_cancel, true},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];
 
-/* No endpoint needs a caller yet; the token check (core/security) replaces
- * this when the auth endpoints arrive. Until then nobody is authenticated. */
+/* Bearer access tokens, or a trusted gateway's X-User-ID (api/auth.c). */
 int api_authenticate(http_request *req, http_response *res)
 {
-	(void)req;
-	res->www_authenticate = "Bearer";
-	http_detail(res, 401, "Not authenticated");
-	return -1;
+	return api_auth_authenticate(req, res);
 }

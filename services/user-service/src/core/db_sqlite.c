@@ -60,7 +60,17 @@ static int sq_connect(core_db *db, const char *target, core_db_error *err)
 	static const char setup[] = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
 	                            "PRAGMA synchronous = NORMAL;";
 	char *msg = NULL;
-	rc = sqlite3_exec(h, setup, NULL, NULL, &msg);
+	/* Switching to WAL needs an exclusive lock for a moment, and SQLite does
+	 * not call the busy handler for that upgrade: when several workers
+	 * connect at once, the losers get SQLITE_BUSY at once and retry here. */
+	for (int attempt = 0; attempt < 200; attempt++) {
+		rc = sqlite3_exec(h, setup, NULL, NULL, &msg);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			break;
+		sqlite3_free(msg);
+		msg = NULL;
+		sqlite3_sleep(10);
+	}
 	if (rc != SQLITE_OK) {
 		core__db_fail(err, CORE_DB_UNAVAILABLE, "cannot set up '%s': %s", target,
 		              msg ? msg : sqlite3_errstr(rc));

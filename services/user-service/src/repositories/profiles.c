@@ -1,0 +1,98 @@
+/* profiles.c — SQL for the profile endpoints (see profiles.h).
+ *
+ * The SQL text is derived from the schema tables on each call (a few
+ * hundred bytes; the statement cache is keyed by text, so each distinct
+ * statement is still prepared once per connection). That keeps this file
+ * free of start-up state, and partial updates need per-call text anyway.
+ */
+#include "repositories/profiles.h"
+
+#include <stdio.h>
+
+#include "repositories/repo.h"
+#include "schemas/profiles.h"
+#include "schemas/users.h"
+#include "banned.h"
+
+enum { MAX_PARAMS = SCHEMA_MAX_FIELDS + 2 };
+
+static int nomem(core_db_error *err)
+{
+	err->status = CORE_DB_NOMEM;
+	snprintf(err->message, sizeof err->message, "out of memory building a query or result");
+	err->constraint[0] = '\0';
+	return CORE_DB_NOMEM;
+}
+
+/* Runs sql and serialises its first row with s into *out (NULL: no row). */
+static int query_one(core_db *db, const char *sql, const core_db_param *params, size_t n,
+                     const schema *s, json_t **out, core_db_error *err)
+{
+	core_db_result *r;
+	*out = NULL;
+	int rc = core_db_query(db, sql, params, n, &r, err);
+	if (rc)
+		return rc;
+	if (core_db_rows(r) > 0 && !(*out = schema_serialize_row(s, r, 0)))
+		rc = nomem(err);
+	core_db_result_free(r);
+	return rc;
+}
+
+static int by_user(core_db *db, const char *table, const schema *s, const char *user_id,
+                   json_t **out, core_db_error *err)
+{
+	rt_buf sql = RT_BUF_INIT;
+	*out = NULL;
+	if (repo_select_sql(&sql, table, s, "\"user_id\" = $1")) {
+		rt_buf_release(&sql);
+		return nomem(err);
+	}
+	int rc =
+	    query_one(db, sql.data, (core_db_param[]){CORE_DB_TEXT_P(user_id)}, 1, s, out, err);
+	rt_buf_release(&sql);
+	return rc;
+}
+
+int repo_student_profile_get(core_db *db, const char *user_id, json_t **out, core_db_error *err)
+{
+	return by_user(db, "student_profiles", &schema_student_profile, user_id, out, err);
+}
+
+int repo_instructor_profile_get(core_db *db, const char *user_id, json_t **out, core_db_error *err)
+{
+	return by_user(db, "instructor_profiles", &schema_instructor_profile, user_id, out, err);
+}
+
+/* UPDATE table SET <sent fields>, updated_at WHERE key = key_value
+ * RETURNING <returning>, serialised into *out. */
+static int update_one(core_db *db, const char *table, const schema_values *v, const char *now,
+                      const char *key, const char *key_value, const schema *returning, json_t **out,
+                      core_db_error *err)
+{
+	rt_buf sql = RT_BUF_INIT;
+	core_db_param params[MAX_PARAMS];
+	size_t n;
+	*out = NULL;
+	if (repo_update_sql(&sql, table, v, true, now, key, key_value, returning, params,
+	                    MAX_PARAMS, &n)) {
+		rt_buf_release(&sql);
+		return nomem(err);
+	}
+	int rc = query_one(db, sql.data, params, n, returning, out, err);
+	rt_buf_release(&sql);
+	return rc;
+}
+
+int repo_instructor_profile_update(core_db *db, const char *user_id, const schema_values *v,
+                                   const char *now, json_t **out, core_db_error *err)
+{
+	return update_one(db, "instructor_profiles", v, now, "user_id", user_id,
+	                  &schema_instructor_profile, out, err);
+}
+
+int repo_profile_update_user(core_db *db, const char *user_id, const schema_values *v,
+                             const char *now, json_t **out, core_db_error *err)
+{
+	return update_one(db, "users", v, now, "id", user_id, &schema_user, out, err);
+}

@@ -1,0 +1,57 @@
+/* profiles.c — descriptor tables of the profile schemas (see profiles.h).
+ * Bounds follow the model columns (the models/ files): names are VARCHAR(100),
+ * phone numbers VARCHAR(20) with at least 10 characters as at
+ * registration, picture URLs VARCHAR(500), bios TEXT (unbounded).
+ */
+#include "schemas/profiles.h"
+
+#include "banned.h"
+
+enum { OPT_NULL = SCHEMA_OPTIONAL | SCHEMA_NULLABLE };
+
+static const schema_field student_profile_fields[] = {
+    {"id", SCHEMA_UUID, 0, 0, 0, NULL, NULL, "id"},
+    {"user_id", SCHEMA_UUID, 0, 0, 0, NULL, NULL, "user_id"},
+    {"bio", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 0, NULL, NULL, "bio"},
+    {"profile_picture_url", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 0, NULL, NULL,
+     "profile_picture_url"},
+    {"phone_number", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 0, NULL, NULL, "phone_number"},
+    {"total_enrollments", SCHEMA_INT, 0, 0, 0, NULL, NULL, "total_enrollments"},
+    {"completed_courses", SCHEMA_INT, 0, 0, 0, NULL, NULL, "completed_courses"},
+    {"created_at", SCHEMA_DATETIME, 0, 0, 0, NULL, NULL, "created_at"},
+    {"updated_at", SCHEMA_DATETIME, 0, 0, 0, NULL, NULL, "updated_at"},
+};
+SCHEMA_DEFINE(schema_student_profile, student_profile_fields);
+
+static const schema_field instructor_profile_fields[] = {
+    {"id", SCHEMA_UUID, 0, 0, 0, NULL, NULL, "id"},
+    {"user_id", SCHEMA_UUID, 0, 0, 0, NULL, NULL, "user_id"},
+    {"bio", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 0, NULL, NULL, "bio"},
+    {"profile_picture_url", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 0, NULL, NULL,
+     "profile_picture_url"},
+    {"phone_number", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 0, NULL, NULL, "phone_number"},
+    {"total_students", SCHEMA_INT, 0, 0, 0, NULL, NULL, "total_students"},
+    {"total_courses", SCHEMA_INT, 0, 0, 0, NULL, NULL, "total_courses"},
+    {"average_rating", SCHEMA_NUMBER, 0, 0, 0, NULL, NULL, "average_rating"},
+    {"is_verified_instructor", SCHEMA_BOOL, 0, 0, 0, NULL, NULL, "is_verified_instructor"},
+    {"verification_date", SCHEMA_DATETIME, SCHEMA_NULLABLE, 0, 0, NULL, NULL, "verification_date"},
+    {"created_at", SCHEMA_DATETIME, 0, 0, 0, NULL, NULL, "created_at"},
+    {"updated_at", SCHEMA_DATETIME, 0, 0, 0, NULL, NULL, "updated_at"},
+};
+SCHEMA_DEFINE(schema_instructor_profile, instructor_profile_fields);
+
+/* Only the fields sent change; null clears phone_number, while a name
+ * cannot be null (the columns are NOT NULL), so null there is a 422. */
+static const schema_field profile_update_fields[] = {
+    {"first_name", SCHEMA_STRING, SCHEMA_OPTIONAL, 1, 100, NULL, NULL, "first_name"},
+    {"last_name", SCHEMA_STRING, SCHEMA_OPTIONAL, 1, 100, NULL, NULL, "last_name"},
+    {"phone_number", SCHEMA_STRING, OPT_NULL, 10, 20, NULL, NULL, "phone_number"},
+};
+SCHEMA_DEFINE(schema_profile_update, profile_update_fields);
+
+static const schema_field instructor_profile_update_fields[] = {
+    {"bio", SCHEMA_STRING, OPT_NULL, 0, 0, NULL, NULL, "bio"},
+    {"profile_picture_url", SCHEMA_STRING, OPT_NULL, 0, 500, NULL, NULL, "profile_picture_url"},
+    {"phone_number", SCHEMA_STRING, OPT_NULL, 10, 20, NULL, NULL, "phone_number"},
+};
+SCHEMA_DEFINE(schema_instructor_profile_update, instructor_profile_update_fields);

@@ -1,0 +1,188 @@
+/* test_security.c — core/security without a server: Argon2id hashes and
+ * when they need a rehash, bcrypt verification, and the JWT checks one at a
+ * time (each case changes one thing of a good token). The e2e tests cover
+ * the same rules over HTTP; these pin the cases HTTP cannot reach, such as
+ * an Argon2id hash made with weaker limits than today's. */
+#include <crypt.h>
+#include <setjmp.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "core/security.h"
+
+static const char key[] = "unit-test-key-0123456789abcdef0123456789";
+static const char sub[] = "01890a5d-ac96-774b-bcce-b302099a8057";
+static const char pid[] = "01890a5d-ac96-774b-bcce-b302099a8058";
+
+static int setup(void **state)
+{
+	static core_security sec;
+	if (sodium_init() < 0 || core_security_init(&sec, key, 900, 604800))
+		return -1;
+	*state = &sec;
+	return 0;
+}
+
+static void argon2id_round_trip(void **state)
+{
+	(void)state;
+	char hash[CORE_HASH_MAX];
+	bool rehash = true;
+	assert_int_equal(core_password_hash("s3cret pw", 9, hash), 0);
+	assert_true(strncmp(hash, "$argon2id$", 10) == 0);
+	assert_true(core_password_verify("s3cret pw", 9, hash, &rehash));
+	assert_false(rehash);
+	assert_false(core_password_verify("s3cret pX", 9, hash, &rehash));
+	assert_false(core_password_verify("s3cret pw", 8, hash, NULL));
+	/* the length counts: an embedded NUL is part of the password */
+	assert_int_equal(core_password_hash("a\0b-long-pw", 11, hash), 0);
+	assert_true(core_password_verify("a\0b-long-pw", 11, hash, NULL));
+	assert_false(core_password_verify("a\0c-long-pw", 11, hash, NULL));
+}
+
+static void weaker_argon2id_needs_rehash(void **state)
+{
+	(void)state;
+	char hash[crypto_pwhash_STRBYTES];
+	assert_int_equal(crypto_pwhash_str(hash, "old password", 12, crypto_pwhash_OPSLIMIT_MIN,
+	                                   crypto_pwhash_MEMLIMIT_MIN),
+	                 0);
+	bool rehash = false;
+	assert_true(core_password_verify("old password", 12, hash, &rehash));
+	assert_true(rehash);
+	rehash = true;
+	assert_false(core_password_verify("new password", 12, hash, &rehash));
+	assert_false(rehash); /* only a match reports a rehash */
+}
+
+static void bcrypt_verifies_and_needs_rehash(void **state)
+{
+	(void)state;
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data *data = calloc(1, sizeof *data);
+	assert_non_null(data);
+	assert_non_null(crypt_gensalt_rn("$2b$", 4, NULL, 0, salt, sizeof salt));
+	const char *h = crypt_rn("legacy pw", salt, data, (int)sizeof *data);
+	assert_non_null(h);
+	char hash[CORE_HASH_MAX];
+	snprintf(hash, sizeof hash, "%s", h);
+	free(data);
+	bool rehash = false;
+	assert_true(core_password_verify("legacy pw", 9, hash, &rehash));
+	assert_true(rehash);
+	assert_false(core_password_verify("legacy pX", 9, hash, NULL));
+	assert_false(core_password_verify("legacy\0pw", 9, hash, NULL));
+}
+
+static void unknown_hashes_never_match(void **state)
+{
+	const core_security *sec = *state;
+	static const char *const hashes[] = {
+	    "",           "plain", "$1$x$y",    "$argon2i$v=19$m=1,t=1,p=1$x$y",
+	    "$argon2id$", "$2b$",  "$2b$99$abc"};
+	for (size_t i = 0; i < sizeof hashes / sizeof hashes[0]; i++)
+		assert_false(core_password_verify("plain", 5, hashes[i], NULL));
+	assert_false(core_password_verify("plain", 5, NULL, NULL));
+	assert_false(core_password_verify_dummy(sec, "anything", 8));
+}
+
+static void token_round_trip(void **state)
+{
+	const core_security *sec = *state;
+	char tok[CORE_TOKEN_MAX];
+	core_claims c;
+	int64_t now = (int64_t)time(NULL);
+	assert_int_equal(core_token_issue(sec, CORE_TOKEN_ACCESS, sub, "student", pid, tok), 0);
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, now, &c), 0);
+	assert_string_equal(c.sub, sub);
+	assert_string_equal(c.role, "student");
+	assert_string_equal(c.profile_id, pid);
+	assert_true(c.exp - c.iat == 900);
+	/* wrong type, after expiry, with another key */
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_REFRESH, now, &c), -1);
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, now + 900, &c), -1);
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, now + 899, &c), 0);
+	core_security other = *sec;
+	other.key = "another-key";
+	other.key_len = strlen(other.key);
+	assert_int_equal(core_token_verify(&other, tok, CORE_TOKEN_ACCESS, now, &c), -1);
+	/* refresh tokens live for refresh_ttl_s; no profile gives null */
+	assert_int_equal(core_token_issue(sec, CORE_TOKEN_REFRESH, sub, "instructor", "", tok), 0);
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_REFRESH, now, &c), 0);
+	assert_string_equal(c.profile_id, "");
+	assert_true(c.exp - c.iat == 604800);
+}
+
+/* Every single-character change anywhere in a token breaks it. */
+static void any_changed_byte_is_refused(void **state)
+{
+	const core_security *sec = *state;
+	char tok[CORE_TOKEN_MAX];
+	core_claims c;
+	int64_t now = (int64_t)time(NULL);
+	assert_int_equal(core_token_issue(sec, CORE_TOKEN_ACCESS, sub, "student", pid, tok), 0);
+	size_t n = strlen(tok);
+	for (size_t i = 0; i < n; i++) {
+		char saved = tok[i];
+		tok[i] = saved == 'A' ? 'B' : 'A';
+		assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, now, &c), -1);
+		tok[i] = saved;
+	}
+	tok[n - 1] = '\0'; /* truncated */
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, now, &c), -1);
+}
+
+static void malformed_tokens_refused(void **state)
+{
+	const core_security *sec = *state;
+	core_claims c;
+	static const char *const bad[] = {
+	    "",
+	    ".",
+	    "..",
+	    "...",
+	    "a.b.c",
+	    "eyJhbGciOiJub25lIn0.e30.",
+	    "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0",                 /* alg none, no signature part */
+	    "e30.e30.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", /* {} header */
+	    "W10.e30.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", /* [] header */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(core_token_verify(sec, bad[i], CORE_TOKEN_ACCESS, 0, &c), -1);
+	assert_int_equal(core_token_verify(sec, NULL, CORE_TOKEN_ACCESS, 0, &c), -1);
+	char huge[CORE_TOKEN_MAX + 10];
+	memset(huge, 'a', sizeof huge - 1);
+	huge[sizeof huge - 1] = '\0';
+	assert_int_equal(core_token_verify(sec, huge, CORE_TOKEN_ACCESS, 0, &c), -1);
+}
+
+static void empty_key_refused(void **state)
+{
+	(void)state;
+	core_security s;
+	assert_int_equal(core_security_init(&s, "", 1, 1), -1);
+	assert_int_equal(core_security_init(&s, NULL, 1, 1), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(argon2id_round_trip),
+	    cmocka_unit_test(weaker_argon2id_needs_rehash),
+	    cmocka_unit_test(bcrypt_verifies_and_needs_rehash),
+	    cmocka_unit_test(unknown_hashes_never_match),
+	    cmocka_unit_test(token_round_trip),
+	    cmocka_unit_test(any_changed_byte_is_refused),
+	    cmocka_unit_test(malformed_tokens_refused),
+	    cmocka_unit_test(empty_key_refused),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
