@@ -451,18 +451,16 @@ int rt_ctx_stamp(rt_ctx *ctx, const char *const *targets, size_t ntargets, bool 
 	for (size_t t = 0; !rc && t < ntargets; t++) {
 		rt_plan plan = {0};
 		rc = stamp_plan(ctx, heads, n, targets[t], &plan, err);
-		for (size_t i = 0; !rc && i < plan.n; i++) {
-			rt_buf from = RT_BUF_INIT;
-			rt__join_ids(&from, heads, n);
+		rt_buf from = RT_BUF_INIT, to = RT_BUF_INIT;
+		rt__join_ids(&from, heads, n);
+		for (size_t i = 0; !rc && i < plan.n; i++)
 			rc = apply_change(ctx, &a, &heads, &n, &plan.steps[i], err);
-			rt_buf to = RT_BUF_INIT;
-			rt__join_ids(&to, heads, n);
-			if (!rc && i + 1 == plan.n)
-				rt__ctx_log(ctx, RT_LOG_INFO, "Running stamp_revision %s -> %s", from.data,
-				            to.data);
-			rt_buf_release(&from);
-			rt_buf_release(&to);
-		}
+		rt__join_ids(&to, heads, n);
+		if (!rc && plan.n)
+			rt__ctx_log(ctx, RT_LOG_INFO, "Running stamp_revision %s -> %s", from.data,
+			            to.data);
+		rt_buf_release(&from);
+		rt_buf_release(&to);
 		rt_plan_release(&plan);
 	}
 	if (!rc)

@@ -90,6 +90,18 @@ static int describe(const rt__ops *ops, const rt__diags *diags, rt_autogen *out)
 	return rc;
 }
 
+/* The live database's schema without retort's own two tables. */
+static int live_schema(rt_ctx *ctx, rt__arena *a, rt__schema *out, rt_error *err)
+{
+	rt__db *db = ctx->db;
+	const char *vt = rt_config_version_table(ctx->cfg);
+	const char *log_table = rt__arena_printf(a, "%s_log", vt);
+	const char *skip[] = {vt, log_table};
+	rt__schema_init(out, a, db->ops->dialect);
+	return log_table ? db->ops->introspect(db, NULL, skip, 2, out, err)
+	                 : rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+}
+
 int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
@@ -100,14 +112,9 @@ int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err)
 	rt__arena a;
 	rt__arena_init(&a);
 	rt__db *db = ctx->db;
-	const char *vt = rt_config_version_table(ctx->cfg);
-	const char *log_table = rt__arena_printf(&a, "%s_log", vt);
-	const char *skip[] = {vt, log_table};
 	rt__schema live, models;
-	rt__schema_init(&live, &a, db->ops->dialect);
 	unsigned long before = db->queries;
-	rc = log_table ? db->ops->introspect(db, NULL, skip, 2, &live, err)
-	               : rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	rc = live_schema(ctx, &a, &live, err);
 	rc = rc ? rc : rt__models_load(ctx, &a, &models, err);
 	out->catalog_queries = db->queries - before;
 
@@ -187,18 +194,11 @@ int rt_ctx_inspect(rt_ctx *ctx, bool models, rt_buf *out, rt_error *err)
 		return rc;
 	rt__arena a;
 	rt__arena_init(&a);
-	rt__db *db = ctx->db;
-	const char *vt = rt_config_version_table(ctx->cfg);
-	const char *log_table = rt__arena_printf(&a, "%s_log", vt);
-	const char *skip[] = {vt, log_table};
 	rt__schema s;
-	rt__schema_init(&s, &a, db->ops->dialect);
-	if (!log_table)
-		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
-	else if (models)
+	if (models)
 		rc = rt__models_load(ctx, &a, &s, err);
 	else
-		rc = db->ops->introspect(db, NULL, skip, 2, &s, err);
+		rc = live_schema(ctx, &a, &s, err);
 	if (!rc && rt__schema_dump(&s, out))
 		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	rt__arena_release(&a);

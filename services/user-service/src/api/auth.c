@@ -25,31 +25,6 @@ static void unauthorized(http_response *res, const char *detail)
 	res->www_authenticate = "Bearer";
 }
 
-/* The body of req validated against s into v, or false after answering. */
-static bool validated(http_request *req, http_response *res, const schema *s, schema_values *v)
-{
-	json_t *body = http_body_json(req, res);
-	if (!body) {
-		memset(v, 0, sizeof *v);
-		return false;
-	}
-	json_t *errors = json_array();
-	if (!errors) {
-		json_decref(body);
-		memset(v, 0, sizeof *v);
-		http_internal_error(res);
-		return false;
-	}
-	int rc = schema_validate(s, body, v, errors);
-	json_decref(body);
-	if (rc) {
-		http_422(res, errors);
-		return false;
-	}
-	json_decref(errors);
-	return true;
-}
-
 /* The service context for req, or false after answering 503. */
 static bool service(http_request *req, http_response *res, svc_auth *a)
 {
@@ -86,7 +61,7 @@ void api_auth_register(http_request *req, http_response *res)
 	svc_auth a;
 	core_db_error err;
 	core_db_result *user;
-	if (validated(req, res, &schema_user_register, &v) && service(req, res, &a)) {
+	if (api_validated(req, res, &schema_user_register, &v) && service(req, res, &a)) {
 		svc_status st = svc_auth_register(&a, &v, &user, &err);
 		if (st == SVC_OK) {
 			answer_user(res, 201, user);
@@ -108,7 +83,7 @@ void api_auth_login(http_request *req, http_response *res)
 	svc_auth a;
 	core_db_error err;
 	svc_tokens *t = NULL;
-	if (validated(req, res, &schema_user_login, &v) && service(req, res, &a) &&
+	if (api_validated(req, res, &schema_user_login, &v) && service(req, res, &a) &&
 	    (t = malloc(sizeof *t))) {
 		json_t *pw = schema_get(&v, "password");
 		svc_status st =
@@ -133,7 +108,7 @@ void api_auth_refresh(http_request *req, http_response *res)
 	svc_auth a;
 	core_db_error err;
 	svc_tokens *t = NULL;
-	if (validated(req, res, &schema_token_refresh, &v) && service(req, res, &a) &&
+	if (api_validated(req, res, &schema_token_refresh, &v) && service(req, res, &a) &&
 	    (t = malloc(sizeof *t))) {
 		svc_status st =
 		    svc_auth_refresh(&a, schema_get_string(&v, "refresh_token"), t, &err);

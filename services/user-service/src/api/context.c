@@ -67,3 +67,28 @@ core_db *api_db(http_request *req, http_response *res)
 		api_db_failed(req, res, &err);
 	return db;
 }
+
+bool api_validated(http_request *req, http_response *res, const schema *s, schema_values *v)
+{
+	json_t *body = http_body_json(req, res);
+	if (!body) {
+		*v = (schema_values){.s = s};
+		return false;
+	}
+	json_t *errors = json_array();
+	if (!errors) {
+		json_decref(body);
+		*v = (schema_values){.s = s};
+		http_internal_error(res);
+		return false;
+	}
+	int rc = schema_validate(s, body, v, errors);
+	json_decref(body);
+	if (rc) {
+		http_422(res, errors);
+		return false;
+	}
+	json_decref(errors);
+	return true;
+}
+

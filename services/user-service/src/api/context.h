@@ -10,6 +10,7 @@
 #include "core/security.h"
 #include "http/http.h"
 #include "repositories/users.h"
+#include "schemas/schema.h"
 
 typedef struct api_context {
 	const core_config *cfg;
@@ -35,5 +36,9 @@ core_db *api_db(http_request *req, http_response *res);
 /* Answers a failed database call: 503 when the database is unavailable,
  * else 500; logs the database's text (never sent to the client). */
 void api_db_failed(http_request *req, http_response *res, const core_db_error *err);
+
+/* The JSON body of req validated against s into v (release v with the
+ * schema's release either way), or false after answering 422 (or 413/500). */
+bool api_validated(http_request *req, http_response *res, const schema *s, schema_values *v);
 
 #endif

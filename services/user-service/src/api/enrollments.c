@@ -31,28 +31,10 @@ static void answer(http_request *req, http_response *res, int rc, int ok_status,
 		http_detail(res, outcomes[rc].status, outcomes[rc].detail);
 }
 
-/* The body validated against s into v, or -1 after answering 422. Release
- * v in both cases. (The same few lines as in api/profiles.c.) */
-static int validated(http_request *req, http_response *res, const schema *s, schema_values *v)
-{
-	json_t *body = http_body_json(req, res);
-	*v = (schema_values){.s = s};
-	if (!body)
-		return -1;
-	json_t *errors = json_array();
-	int rc = errors ? schema_validate(s, body, v, errors) : -1;
-	json_decref(body);
-	if (rc)
-		http_422(res, errors);
-	else
-		json_decref(errors);
-	return rc;
-}
-
 void api_enrollment_create(http_request *req, http_response *res)
 {
 	schema_values v;
-	if (validated(req, res, &schema_enrollment_create, &v) == 0) {
+	if (api_validated(req, res, &schema_enrollment_create, &v)) {
 		core_db *db = api_db(req, res);
 		if (db) {
 			json_t *out;

@@ -32,24 +32,6 @@ static void answer(http_request *req, http_response *res, int rc, json_t *out,
 		http_detail(res, outcomes[rc].status, outcomes[rc].detail);
 }
 
-/* The body validated against s into v, or -1 after answering 422. Release
- * v in both cases. */
-static int validated(http_request *req, http_response *res, const schema *s, schema_values *v)
-{
-	json_t *body = http_body_json(req, res);
-	*v = (schema_values){.s = s};
-	if (!body)
-		return -1;
-	json_t *errors = json_array();
-	int rc = errors ? schema_validate(s, body, v, errors) : -1;
-	json_decref(body);
-	if (rc)
-		http_422(res, errors);
-	else
-		json_decref(errors);
-	return rc;
-}
-
 void api_profile_get(http_request *req, http_response *res)
 {
 	core_db *db = api_db(req, res);
@@ -64,7 +46,7 @@ void api_profile_get(http_request *req, http_response *res)
 void api_profile_update(http_request *req, http_response *res)
 {
 	schema_values v;
-	if (validated(req, res, &schema_profile_update, &v) == 0) {
+	if (api_validated(req, res, &schema_profile_update, &v)) {
 		core_db *db = api_db(req, res);
 		if (db) {
 			json_t *out;
@@ -79,7 +61,7 @@ void api_profile_update(http_request *req, http_response *res)
 void api_profile_instructor_update(http_request *req, http_response *res)
 {
 	schema_values v;
-	if (validated(req, res, &schema_instructor_profile_update, &v) == 0) {
+	if (api_validated(req, res, &schema_instructor_profile_update, &v)) {
 		core_db *db = api_db(req, res);
 		if (db) {
 			json_t *out;
