@@ -199,6 +199,13 @@ int rt_ctx_inspect(rt_ctx *ctx, bool models, rt_buf *out, rt_error *err)
 		rc = rt__models_load(ctx, &a, &s, err);
 	else
 		rc = live_schema(ctx, &a, &s, err);
+	/* renamed-from is an instruction to autogenerate, not a fact of the
+	 * schema: leave it out so both sides print alike */
+	for (size_t t = 0; !rc && t < s.ntables; t++) {
+		s.tables[t].renamed_from = NULL;
+		for (size_t c = 0; c < s.tables[t].ncolumns; c++)
+			s.tables[t].columns[c].renamed_from = NULL;
+	}
 	if (!rc && rt__schema_dump(&s, out))
 		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	rt__arena_release(&a);

@@ -19,6 +19,7 @@ typedef struct model_stmt {
 	rt__ddl_stmt ddl;
 	int rank; /* 0 enum types, 1 tables, 2 everything else */
 	bool placed;
+	bool cyclic; /* a table on a foreign-key cycle: its keys are added last */
 } model_stmt;
 
 typedef struct model_set {
@@ -127,8 +128,8 @@ static bool deps_placed(const model_set *set, const model_stmt *m)
 }
 
 /* Orders the statements: by rank; tables so that referenced ones come
- * first (file order among the ready ones). A foreign-key cycle is left in
- * file order for the database to report. */
+ * first (file order among the ready ones). Tables on a foreign-key cycle
+ * follow in file order, marked cyclic. */
 static int order(rt__arena *a, model_set *set, model_stmt ***out, rt_error *err)
 {
 	model_stmt **seq = rt__arena_array(a, set->n + 1, sizeof(model_stmt *));
@@ -153,6 +154,7 @@ static int order(rt__arena *a, model_set *set, model_stmt ***out, rt_error *err)
 		for (size_t i = 0; i < set->n; i++) {
 			if (!set->v[i].placed && set->v[i].rank == rank) {
 				set->v[i].placed = true;
+				set->v[i].cyclic = rank == 1;
 				seq[k++] = &set->v[i];
 			}
 		}
@@ -172,12 +174,85 @@ static int refused(const model_stmt *m, rt_error *err)
 	return -RT_ERR_PARSE;
 }
 
-static int run_all(rt__db *db, model_stmt **seq, size_t n, rt_error *err)
+static int add_foreign_key(rt_buf *b, const rt__table *t, const rt__constraint *k)
 {
-	for (size_t i = 0; i < n; i++)
-		if (db->ops->exec(db, seq[i]->text.sql, err))
-			return refused(seq[i], err);
-	return 0;
+	int rc = rt_buf_puts(b, "ALTER TABLE ");
+	rc = rc ? rc : rt_buf_add_ident(b, t->name);
+	rc = rc ? rc : rt_buf_puts(b, " ADD ");
+	if (!rc && k->name) {
+		rc = rt_buf_puts(b, "CONSTRAINT ");
+		rc = rc ? rc : rt_buf_add_ident(b, k->name);
+		rc = rc ? rc : rt_buf_putc(b, ' ');
+	}
+	rc = rc ? rc : rt_buf_puts(b, "FOREIGN KEY (");
+	for (size_t i = 0; !rc && i < k->ncolumns; i++)
+		rc = (i ? rt_buf_puts(b, ", ") : 0) || rt_buf_add_ident(b, k->columns[i]);
+	rc = rc ? rc : rt_buf_puts(b, ") REFERENCES ");
+	rc = rc ? rc : rt_buf_add_ident(b, k->ref_table);
+	if (!rc && k->nref_columns) {
+		rc = rt_buf_puts(b, " (");
+		for (size_t i = 0; !rc && i < k->nref_columns; i++)
+			rc = (i ? rt_buf_puts(b, ", ") : 0) || rt_buf_add_ident(b, k->ref_columns[i]);
+		rc = rc ? rc : rt_buf_putc(b, ')');
+	}
+	if (!rc && k->on_delete)
+		rc = rt_buf_printf(b, " ON DELETE %s", k->on_delete);
+	if (!rc && k->on_update)
+		rc = rt_buf_printf(b, " ON UPDATE %s", k->on_update);
+	if (!rc && k->deferrable)
+		rc = rt_buf_puts(b, k->initially_deferred ? " DEFERRABLE INITIALLY DEFERRED"
+		                                          : " DEFERRABLE");
+	return rc ? -RT_ERR_NOMEM : 0;
+}
+
+/* A cyclic table without its foreign keys, as CREATE TABLE text. */
+static int create_without_keys(rt_buf *b, rt__arena *a, const rt__table *t)
+{
+	rt__table bare = *t;
+	bare.constraints = rt__arena_array(a, t->nconstraints + 1, sizeof(rt__constraint));
+	if (!bare.constraints)
+		return -RT_ERR_NOMEM;
+	bare.nconstraints = 0;
+	for (size_t i = 0; i < t->nconstraints; i++)
+		if (t->constraints[i].kind != RT__CON_FOREIGN)
+			bare.constraints[bare.nconstraints++] = t->constraints[i];
+	bare.nindexes = 0;
+	return rt__ddl_render_create_table(b, &bare, RT_DIALECT_POSTGRESQL);
+}
+
+/* Runs the ordered statements. On PostgreSQL, which checks references at
+ * once, tables on a foreign-key cycle are created without their keys and
+ * the keys added after every table exists (SQLite checks them later). */
+static int run_all(rt__db *db, rt__arena *a, model_stmt **seq, size_t n, rt_error *err)
+{
+	bool defer = db->ops->dialect == RT_DIALECT_POSTGRESQL;
+	rt_buf b = RT_BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		const char *sql = seq[i]->text.sql;
+		if (defer && seq[i]->cyclic) {
+			rt_buf_reset(&b);
+			if (create_without_keys(&b, a, seq[i]->ddl.table))
+				rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+			sql = b.data;
+		}
+		if (!rc && db->ops->exec(db, sql, err))
+			rc = refused(seq[i], err);
+	}
+	for (size_t i = 0; defer && !rc && i < n; i++) {
+		const rt__table *t = seq[i]->cyclic ? seq[i]->ddl.table : NULL;
+		for (size_t k = 0; t && !rc && k < t->nconstraints; k++) {
+			if (t->constraints[k].kind != RT__CON_FOREIGN)
+				continue;
+			rt_buf_reset(&b);
+			if (add_foreign_key(&b, t, &t->constraints[k]))
+				rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+			else if (db->ops->exec(db, b.data, err))
+				rc = refused(seq[i], err);
+		}
+	}
+	rt_buf_release(&b);
+	return rc;
 }
 
 /* Carries "-- retort:renamed-from" annotations from the parsed files onto
@@ -203,8 +278,8 @@ static int annotate(rt__schema *out, const model_set *set)
 	return 0;
 }
 
-static int apply_postgresql(rt_ctx *ctx, model_stmt **seq, size_t n, rt__schema *out,
-                            rt_error *err)
+static int apply_postgresql(rt_ctx *ctx, rt__arena *a, model_stmt **seq, size_t n,
+                            rt__schema *out, rt_error *err)
 {
 	int rc = rt__ctx_connect(ctx, err);
 	if (rc)
@@ -219,13 +294,14 @@ static int apply_postgresql(rt_ctx *ctx, model_stmt **seq, size_t n, rt__schema 
 	rc = db->ops->exec(db, sql, err);
 	snprintf(sql, sizeof(sql), "SET LOCAL search_path TO \"%s\", public", schema);
 	rc = rc ? rc : db->ops->exec(db, sql, err);
-	rc = rc ? rc : run_all(db, seq, n, err);
+	rc = rc ? rc : run_all(db, a, seq, n, err);
 	rc = rc ? rc : db->ops->introspect(db, schema, NULL, 0, out, err);
 	db->ops->exec(db, "ROLLBACK", NULL);
 	return rc;
 }
 
-static int apply_sqlite(model_stmt **seq, size_t n, rt__schema *out, rt_error *err)
+static int apply_sqlite(rt__arena *a, model_stmt **seq, size_t n, rt__schema *out,
+                        rt_error *err)
 {
 	rt_url memory = {.dialect = RT_DIALECT_SQLITE, .path = (char *)":memory:",
 	                 .display = (char *)"sqlite://"};
@@ -233,7 +309,7 @@ static int apply_sqlite(model_stmt **seq, size_t n, rt__schema *out, rt_error *e
 	int rc = rt__db_connect(&memory, &db, err);
 	if (rc)
 		return rc;
-	rc = run_all(db, seq, n, err);
+	rc = run_all(db, a, seq, n, err);
 	rc = rc ? rc : db->ops->introspect(db, NULL, NULL, 0, out, err);
 	rt__db_close(db);
 	return rc;
@@ -265,9 +341,9 @@ int rt__models_load(rt_ctx *ctx, rt__arena *a, rt__schema *out, rt_error *err)
 	if (rc)
 		return rc;
 	if (url->dialect == RT_DIALECT_POSTGRESQL)
-		rc = apply_postgresql(ctx, seq, set.n, out, err);
+		rc = apply_postgresql(ctx, a, seq, set.n, out, err);
 	else
-		rc = apply_sqlite(seq, set.n, out, err);
+		rc = apply_sqlite(a, seq, set.n, out, err);
 	if (!rc && annotate(out, &set))
 		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	return rc;

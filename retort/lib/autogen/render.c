@@ -47,23 +47,14 @@ static int alter_column(rt_buf *b, const char *table, const char *column)
 	           : 0;
 }
 
-/* The name a database gives an unnamed constraint (PostgreSQL's scheme):
- * what DROP CONSTRAINT names when introspection found no name (SQLite). */
+/* The constraint's name, or for an unnamed one (SQLite) the name a
+ * database would give it (model.h), which the SQLite rebuild recognises. */
 static int constraint_name(rt_buf *b, const char *table, const rt__constraint *c)
 {
-	static const char *const suffix[] = {
-	    [RT__CON_PRIMARY] = "pkey",
-	    [RT__CON_UNIQUE] = "key",
-	    [RT__CON_FOREIGN] = "fkey",
-	    [RT__CON_CHECK] = "check",
-	};
 	if (c->name)
 		return rt__render_ident(b, c->name);
 	rt_buf name = RT_BUF_INIT;
-	int rc = rt_buf_puts(&name, table);
-	for (size_t i = 0; !rc && c->kind != RT__CON_PRIMARY && i < c->ncolumns; i++)
-		rc = rt_buf_printf(&name, "_%s", c->columns[i]);
-	rc = rc || rt_buf_printf(&name, "_%s", suffix[c->kind]) || rt__render_ident(b, name.data);
+	int rc = rt__constraint_default_name(&name, table, c) || rt__render_ident(b, name.data);
 	rt_buf_release(&name);
 	return rc ? -RT_ERR_NOMEM : 0;
 }

@@ -196,6 +196,20 @@ rt__constraint *rt__table_primary_key(const rt__table *t)
 	return NULL;
 }
 
+int rt__constraint_default_name(rt_buf *out, const char *table, const rt__constraint *c)
+{
+	static const char *const suffix[] = {
+	    [RT__CON_PRIMARY] = "pkey",
+	    [RT__CON_UNIQUE] = "key",
+	    [RT__CON_FOREIGN] = "fkey",
+	    [RT__CON_CHECK] = "check",
+	};
+	int rc = rt_buf_puts(out, table);
+	for (size_t i = 0; !rc && c->kind != RT__CON_PRIMARY && i < c->ncolumns; i++)
+		rc = rt_buf_printf(out, "_%s", c->columns[i]);
+	return rc ? rc : rt_buf_printf(out, "_%s", suffix[c->kind]);
+}
+
 /* ---- copy ---------------------------------------------------------------- */
 
 static int copy_str(rt__schema *d, const char **field)

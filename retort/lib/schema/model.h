@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "retort/buf.h"
 #include "retort/url.h"
 #include "util/arena.h"
 
@@ -132,6 +133,12 @@ rt__column *rt__table_column(const rt__table *t, const char *name);
 rt__index *rt__table_index(const rt__table *t, const char *name);
 /* The table's primary key constraint, or NULL. */
 rt__constraint *rt__table_primary_key(const rt__table *t);
+
+/* Appends the name a database gives c when it has none, PostgreSQL's
+ * scheme (<table>_pkey, <table>_<cols>_key / _fkey / _check): what a
+ * portable DROP CONSTRAINT says for a constraint SQLite keeps unnamed, and
+ * how the SQLite rebuild finds it again. 0 or -RT_ERR_NOMEM. */
+int rt__constraint_default_name(rt_buf *out, const char *table, const rt__constraint *c);
 
 /* Deep copy of src into dst (initialised on arena a). 0 or -RT_ERR_NOMEM. */
 int rt__schema_copy(rt__schema *dst, rt__arena *a, const rt__schema *src);

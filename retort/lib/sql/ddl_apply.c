@@ -427,11 +427,23 @@ static int add_constraint(rt__schema *s, rt__table *t, const rt__alter *al, rt_e
 	return copy_constraint(s, t, al->constraint, err);
 }
 
+/* A constraint by name; an unnamed one (SQLite) answers to the name a
+ * database would have given it (rt__constraint_default_name). */
+static bool constraint_named(const rt__table *t, const rt__constraint *c, const char *name)
+{
+	if (c->name)
+		return !strcmp(c->name, name);
+	rt_buf def = RT_BUF_INIT;
+	bool same = !rt__constraint_default_name(&def, t->name, c) && !strcmp(def.data, name);
+	rt_buf_release(&def);
+	return same;
+}
+
 static int drop_constraint(rt__schema *s, rt__table *t, const rt__alter *al, rt_error *err)
 {
 	(void)s;
 	for (size_t i = 0; i < t->nconstraints; i++)
-		if (t->constraints[i].name && !strcmp(t->constraints[i].name, al->name)) {
+		if (constraint_named(t, &t->constraints[i], al->name)) {
 			remove_at(t->constraints, &t->nconstraints, i, sizeof(rt__constraint));
 			return 0;
 		}

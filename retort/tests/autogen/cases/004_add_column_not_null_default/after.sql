@@ -1,0 +1,6 @@
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    email VARCHAR(200) NOT NULL,
+    name TEXT,
+    score INTEGER NOT NULL DEFAULT 0
+);

@@ -1,0 +1,2 @@
+INSERT INTO counters VALUES (1, 10);
+INSERT INTO counters VALUES (2, 20);

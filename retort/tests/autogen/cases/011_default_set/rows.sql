@@ -1,0 +1,2 @@
+INSERT INTO users (id, email, name) VALUES (1, 'ada@example.com', 'Ada');
+INSERT INTO users (id, email, name) VALUES (2, 'bob@example.com', NULL);

@@ -1,0 +1,5 @@
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    qty INTEGER NOT NULL DEFAULT 0,
+    status VARCHAR(20) DEFAULT 'new'
+);

@@ -1,0 +1,4 @@
+CREATE TABLE tags (
+    id INTEGER,
+    label VARCHAR(50) NOT NULL
+);

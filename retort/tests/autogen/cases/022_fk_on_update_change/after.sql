@@ -1,0 +1,9 @@
+CREATE TABLE authors (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+CREATE TABLE books (
+    id INTEGER PRIMARY KEY,
+    author_id INTEGER REFERENCES authors (id) ON DELETE SET NULL ON UPDATE CASCADE,
+    title TEXT NOT NULL
+);

@@ -1,0 +1,2 @@
+INSERT INTO prices VALUES (1, 100, 'EUR');
+INSERT INTO prices VALUES (2, 250, 'USD');

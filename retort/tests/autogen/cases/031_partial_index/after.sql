@@ -1,0 +1,7 @@
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    kind VARCHAR(30) NOT NULL,
+    happened_at TIMESTAMP NOT NULL,
+    payload TEXT
+);
+CREATE INDEX events_login_idx ON events (happened_at) WHERE kind = 'login';

@@ -1,0 +1,6 @@
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    kind VARCHAR(30) NOT NULL,
+    happened_at TIMESTAMP NOT NULL,
+    payload TEXT
+);

@@ -1,0 +1,2 @@
+INSERT INTO people (id, name) VALUES (1, 'Ann');
+INSERT INTO people (id, name) VALUES (2, 'Ben');

@@ -1,0 +1,1 @@
+INSERT INTO employees (id, name) VALUES (1, 'Kim');
