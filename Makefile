@@ -82,8 +82,8 @@ run: build
 bench:
 	@scripts/bootstrap --bench
 	@$(MAKE) --no-print-directory build
-	@if [ -x bench/run ]; then RETORT_BIN=$(abspath $(BUILD))/retort/cli/retort bench/run; \
-	else echo "bench/run does not exist yet"; fi
+	RETORT_BIN=$(abspath $(BUILD))/retort/cli/retort bench/run
+	RETORT_BIN=$(abspath $(BUILD))/retort/cli/retort bench/autogen
 
 fmt:
 	git ls-files -z '*.c' '*.h' | xargs -0 -r clang-format -i
