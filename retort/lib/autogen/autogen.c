@@ -37,15 +37,24 @@ static int require_head(rt_ctx *ctx, rt_error *err)
 		return rc;
 	const rt_script *const *heads = rt_graph_heads(ctx->graph, &nheads);
 	const char **want = calloc(nheads + 1, sizeof(char *));
-	if (!want)
+	const char **have = calloc(ncur + 1, sizeof(char *));
+	if (!want || !have) {
+		free(want);
+		free(have);
 		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < nheads; i++)
 		want[i] = heads[i]->revision;
+	/* both sorted the same way: the database's ORDER BY follows its collation */
+	for (size_t i = 0; i < ncur; i++)
+		have[i] = cur[i];
 	qsort(want, nheads, sizeof(char *), cmp_str);
+	qsort(have, ncur, sizeof(char *), cmp_str);
 	bool same = ncur == nheads;
 	for (size_t i = 0; same && i < ncur; i++)
-		same = !strcmp(cur[i], want[i]);
+		same = !strcmp(have[i], want[i]);
 	free(want);
+	free(have);
 	if (same)
 		return 0;
 	rt_buf at = RT_BUF_INIT;

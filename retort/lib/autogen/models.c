@@ -57,11 +57,12 @@ static int list_files(rt__arena *a, const char *models, char ***paths, size_t *n
 	if (grc != 0)
 		return rt_error_set(err, RT_ERR_IO, "cannot read model files '%s'", models);
 	char **full = rt__arena_array(a, g.gl_pathc + 1, sizeof(char *));
-	for (size_t i = 0; full && i < g.gl_pathc; i++)
-		full[i] = rt__arena_strdup(a, g.gl_pathv[i]);
+	bool nomem = !full;
+	for (size_t i = 0; !nomem && i < g.gl_pathc; i++)
+		nomem = !(full[i] = rt__arena_strdup(a, g.gl_pathv[i]));
 	*n = g.gl_pathc;
 	globfree(&g);
-	if (!full)
+	if (nomem)
 		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	*paths = full;
 	return 0;

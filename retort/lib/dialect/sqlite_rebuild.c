@@ -5,8 +5,8 @@
  * says (type, NOT NULL and default changes, constraint changes, dropping
  * an indexed column, several actions in one statement) runs as the rebuild
  * SQLite documents: create the new table under a temporary name, copy the
- * rows, drop the old table, rename the new one, recreate the indexes, and
- * check foreign keys. It runs inside the migration's transaction, so a
+ * rows, drop the old table, rename the new one, recreate the indexes and
+ * the table's triggers, and check foreign keys. It runs inside the migration's transaction, so a
  * failure leaves the old table as it was. */
 #include <stdio.h>
 #include <string.h>
@@ -99,10 +99,24 @@ static int exec_buf(rt__db *db, rt_buf *b, rt_error *err)
 	return rc;
 }
 
-/* Runs the rebuild of old into the shape of nt. */
-static int rebuild(rt__db *db, const rt__table *old, rt__table *nt, const rt__ddl_stmt *st,
-                   rt_error *err)
+/* The CREATE TRIGGER texts of a table: dropping the table drops them. */
+static int read_triggers(rt__db *db, rt__arena *a, const char *table, rt__rows *out,
+                         rt_error *err)
 {
+	const char *params[] = {table};
+	return db->ops->query(db, a,
+	                      "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND "
+	                      "tbl_name = $1 AND sql IS NOT NULL ORDER BY name",
+	                      params, 1, out, err);
+}
+
+/* Runs the rebuild of old into the shape of nt. */
+static int rebuild(rt__db *db, rt__arena *a, const rt__table *old, rt__table *nt,
+                   const rt__ddl_stmt *st, rt_error *err)
+{
+	rt__rows triggers = {0};
+	if (read_triggers(db, a, old->name, &triggers, err))
+		return -RT_ERR_DB;
 	char temp[300];
 	snprintf(temp, sizeof(temp), TEMP_PREFIX "%s", nt->name);
 	const char *final_name = nt->name;
@@ -142,6 +156,8 @@ static int rebuild(rt__db *db, const rt__table *old, rt__table *nt, const rt__dd
 		rc = render_index(&b, final_name, &nt->indexes[i]);
 		rc = rc ? rt_error_set(err, RT_ERR_NOMEM, "out of memory") : exec_buf(db, &b, err);
 	}
+	for (size_t i = 0; !rc && i < triggers.nrows; i++)
+		rc = db->ops->exec(db, triggers.cells[i * triggers.ncols], err);
 	rt_buf_release(&b);
 	return rc;
 }
@@ -197,6 +213,6 @@ int rt__sqlite_run(rt__db *db, rt__arena *a, const char *file, int line, const c
 	rt__table *nt = rt__schema_table(&next, name);
 	if (!nt)
 		return rt_error_set(err, RT_ERR_STATE, "table '%s' vanished while rebuilding", name);
-	rc = rebuild(db, old, nt, &st, err);
+	rc = rebuild(db, a, old, nt, &st, err);
 	return rc ? rc : check_foreign_keys(db, a, name, err);
 }

@@ -218,3 +218,28 @@ def test_duplicate_table_in_models(sqlite_auto):
     proc = sqlite_auto.run("check", expect=1)
     assert_error(proc, "a already exists")
     assert "one.sql:1" in proc.stderr or "two.sql:2" in proc.stderr, describe(proc)
+
+
+def test_sqlite_rebuild_keeps_triggers_rows_and_indexes(sqlite_auto):
+    """A change SQLite's ALTER cannot make (NOT NULL, type) rebuilds the table;
+    its rows, indexes and triggers are there afterwards and the trigger fires."""
+    a = sqlite_auto
+    a.model(MODEL + "CREATE INDEX ix_users_email ON users (email);\n")
+    a.autogenerate()
+    a.run("upgrade", "head")
+    a.p.query("CREATE TABLE audit (email TEXT)")
+    a.p.query("CREATE TRIGGER tr_users_insert AFTER INSERT ON users "
+              "BEGIN INSERT INTO audit VALUES (NEW.email); END")
+    a.p.query("INSERT INTO users (email, nickname) VALUES ('a@example.com', 'ada')")
+    a.model(MODEL.replace("nickname TEXT", "nickname VARCHAR(40) NOT NULL DEFAULT ''")
+            + "CREATE INDEX ix_users_email ON users (email);\n"
+            + "CREATE TABLE audit (email TEXT);\n")
+    a.autogenerate()
+    a.run("upgrade", "head")
+    assert a.p.query("SELECT email, nickname FROM users") == [["a@example.com", "ada"]]
+    names = {r[0] for r in a.p.query("SELECT name FROM sqlite_master WHERE tbl_name = 'users'")}
+    assert {"users", "ix_users_email", "tr_users_insert"} <= names
+    a.p.query("INSERT INTO users (email, nickname) VALUES ('b@example.com', 'bo')")
+    assert [r[0] for r in a.p.query("SELECT email FROM audit ORDER BY email")] == [
+        "a@example.com", "b@example.com"]
+    a.run("check")

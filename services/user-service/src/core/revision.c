@@ -26,16 +26,22 @@ static bool is_known(const char *rev)
 	return false;
 }
 
+/* A version row may be NULL (a table made by hand or by another tool). */
+static const char *rev_at(const char *const *heads, size_t i)
+{
+	return heads[i] ? heads[i] : "";
+}
+
 int core_revision_compare(const char *const *heads, size_t n, char *msg, size_t msglen)
 {
 	const char *want = CORE_EXPECTED_REVISION;
-	if (n == 1 && strcmp(heads[0], want) == 0)
+	if (n == 1 && strcmp(rev_at(heads, 0), want) == 0)
 		return 0;
 	char have[256] = "";
 	size_t len = 0;
 	for (size_t i = 0; i < n && len < sizeof have; i++)
 		len += (size_t)snprintf(have + len, sizeof have - len, "%s%s", i ? ", " : "",
-		                        heads[i]);
+		                        rev_at(heads, i));
 	if (n == 0) {
 		snprintf(msg, msglen,
 		         "database has no revision (empty or not migrated) but this build expects "
@@ -45,7 +51,7 @@ int core_revision_compare(const char *const *heads, size_t n, char *msg, size_t 
 	}
 	bool all_known = true;
 	for (size_t i = 0; i < n; i++)
-		all_known = all_known && is_known(heads[i]);
+		all_known = all_known && is_known(rev_at(heads, i));
 	if (all_known)
 		snprintf(
 		    msg, msglen,
