@@ -86,21 +86,18 @@ static const char *vt_name(const rt_ctx *ctx)
 	return rt_config_version_table(ctx->cfg);
 }
 
-/* Reads the rows of version table vt into arena strings. */
+/* Reads the rows of version table vt (none when it does not exist) into
+ * arena strings. */
 static int read_heads_named(rt_ctx *ctx, const char *vt, rt__arena *a, const char ***heads,
                             size_t *n, rt_error *err)
 {
-	bool exists = false;
-	int rc = ctx->db->ops->table_exists(ctx->db, vt, &exists, err);
 	*heads = NULL;
 	*n = 0;
-	if (rc || !exists)
-		return rc;
 	rt_buf sql = RT_BUF_INIT;
 	rt__rows rows = {0};
-	rc = rt__vt_select_sql(&sql, vt);
+	int rc = rt__vt_select_sql(&sql, vt);
 	rc = rc ? rt_error_set(err, RT_ERR_NOMEM, "out of memory")
-	        : ctx->db->ops->query(ctx->db, a, sql.data, NULL, 0, &rows, err);
+	        : ctx->db->ops->query_table(ctx->db, a, vt, sql.data, &rows, err);
 	rt_buf_release(&sql);
 	if (rc)
 		return rc;

@@ -50,6 +50,12 @@ typedef struct rt__db_ops {
 	int (*lock)(rt__db *db, const char *key, rt_error *err);
 	int (*unlock)(rt__db *db, const char *key, rt_error *err);
 	int (*table_exists)(rt__db *db, const char *name, bool *out, rt_error *err);
+	/* The rows of query sql, which reads table; no rows and no error when
+	 * the table does not exist. One round trip on PostgreSQL, where the
+	 * missing table is the query's own error (undefined_table), so call it
+	 * outside a transaction: the failed statement would abort one. */
+	int (*query_table)(rt__db *db, rt__arena *a, const char *table, const char *sql,
+	                   rt__rows *out, rt_error *err);
 	/* Reads the tables (except skip_tables), columns, constraints, indexes,
 	 * enum types and comments of one schema (NULL: the current schema /
 	 * "main") into out, a schema the caller initialised on its arena, and

@@ -92,11 +92,9 @@ static int pg_exec(rt__db *base, const char *sql, rt_error *err)
 	return 0;
 }
 
-static int pg_query(rt__db *base, rt__arena *a, const char *sql, const char *const *params,
-                    size_t nparams, rt__rows *out, rt_error *err)
+/* Copies the cells of res into a and clears res; a failed res becomes err. */
+static int take_rows(pg_db *db, PGresult *res, rt__arena *a, rt__rows *out, rt_error *err)
 {
-	pg_db *db = (pg_db *)base;
-	PGresult *res = PQexecParams(db->conn, sql, (int)nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		return result_error(db, res, err);
@@ -123,6 +121,33 @@ static int pg_query(rt__db *base, rt__arena *a, const char *sql, const char *con
 	out->ncols = ncols;
 	out->cells = cells;
 	return 0;
+}
+
+static int pg_query(rt__db *base, rt__arena *a, const char *sql, const char *const *params,
+                    size_t nparams, rt__rows *out, rt_error *err)
+{
+	pg_db *db = (pg_db *)base;
+	PGresult *res = PQexecParams(db->conn, sql, (int)nparams, NULL, params, NULL, NULL, 0);
+	return take_rows(db, res, a, out, err);
+}
+
+/* Asking the catalog first would cost a round trip and a catalog query on
+ * every `retort current`; the query's own undefined_table error says the
+ * same, and the name resolves through search_path like every other
+ * statement on the version table. */
+static int pg_query_table(rt__db *base, rt__arena *a, const char *table, const char *sql,
+                          rt__rows *out, rt_error *err)
+{
+	(void)table;
+	pg_db *db = (pg_db *)base;
+	PGresult *res = PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (state && !strcmp(state, "42P01")) {
+		PQclear(res);
+		*out = (rt__rows){0};
+		return 0;
+	}
+	return take_rows(db, res, a, out, err);
 }
 
 static int pg_begin(rt__db *db, rt_error *err)
@@ -206,6 +231,7 @@ const rt__db_ops rt__postgresql_ops = {
 	.lock = pg_lock,
 	.unlock = pg_unlock,
 	.table_exists = pg_table_exists,
+	.query_table = pg_query_table,
 	.introspect = rt__pg_introspect,
 	.run = rt__pg_run,
 };

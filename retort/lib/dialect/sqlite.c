@@ -177,6 +177,15 @@ static int sq_table_exists(rt__db *db, const char *name, bool *out, rt_error *er
 	return rc;
 }
 
+static int sq_query_table(rt__db *db, rt__arena *a, const char *table, const char *sql,
+                          rt__rows *out, rt_error *err)
+{
+	bool exists = false;
+	int rc = sq_table_exists(db, table, &exists, err);
+	*out = (rt__rows){0};
+	return rc || !exists ? rc : sq_query(db, a, sql, NULL, 0, out, err);
+}
+
 const rt__db_ops rt__sqlite_ops = {
 	.dialect = RT_DIALECT_SQLITE,
 	.batch = false,
@@ -189,6 +198,7 @@ const rt__db_ops rt__sqlite_ops = {
 	.lock = sq_lock,
 	.unlock = sq_unlock,
 	.table_exists = sq_table_exists,
+	.query_table = sq_query_table,
 	.introspect = rt__sqlite_introspect,
 	.run = rt__sqlite_run,
 };
