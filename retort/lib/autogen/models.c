@@ -1,4 +1,9 @@
-/* models.c — loading model files into a schema model (see models.h). */
+/* models.c — loading model files into a schema model (see models.h).
+ *
+ * On PostgreSQL the scratch schema and all model statements go to the server
+ * as one message; when the server refuses it, the statements are replayed one
+ * by one in a rolled-back transaction to name the model file and line (the
+ * way runtime.c locates a failing statement of a batched migration). */
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +56,8 @@ static int list_files(rt__arena *a, const char *models, char ***paths, size_t *n
 		if (grc == 0)
 			globfree(&g);
 		int rc = rt_error_set(err, RT_ERR_CONFIG, "no model files match '%s'", models);
-		rt_error_hint(err, "set models in the config to a directory of *.sql files or a glob");
+		rt_error_hint(err,
+		              "set models in the config to a directory of *.sql files or a glob");
 		return rc;
 	}
 	if (grc != 0)
@@ -193,7 +199,8 @@ static int add_foreign_key(rt_buf *b, const rt__table *t, const rt__constraint *
 	if (!rc && k->nref_columns) {
 		rc = rt_buf_puts(b, " (");
 		for (size_t i = 0; !rc && i < k->nref_columns; i++)
-			rc = (i ? rt_buf_puts(b, ", ") : 0) || rt_buf_add_ident(b, k->ref_columns[i]);
+			rc = (i ? rt_buf_puts(b, ", ") : 0) ||
+			     rt_buf_add_ident(b, k->ref_columns[i]);
 		rc = rc ? rc : rt_buf_putc(b, ')');
 	}
 	if (!rc && k->on_delete)
@@ -221,39 +228,71 @@ static int create_without_keys(rt_buf *b, rt__arena *a, const rt__table *t)
 	return rt__ddl_render_create_table(b, &bare, RT_DIALECT_POSTGRESQL);
 }
 
-/* Runs the ordered statements. On PostgreSQL, which checks references at
- * once, tables on a foreign-key cycle are created without their keys and
- * the keys added after every table exists (SQLite checks them later). */
-static int run_all(rt__db *db, rt__arena *a, model_stmt **seq, size_t n, rt_error *err)
+/* One statement as sent to the database, and the model statement an error
+ * in it is reported at. */
+typedef struct sent {
+	rt__stmt text;
+	const model_stmt *from;
+} sent;
+
+static int add_sent(rt__arena *a, sent *v, size_t *n, const rt_buf *b, const model_stmt *from)
 {
-	bool defer = db->ops->dialect == RT_DIALECT_POSTGRESQL;
+	char *sql = rt__arena_strndup(a, b->data, b->len);
+	if (!sql)
+		return -RT_ERR_NOMEM;
+	v[(*n)++] = (sent){{sql, b->len, from->text.line}, from};
+	return 0;
+}
+
+/* The statements to run, in order. With defer (PostgreSQL, which checks
+ * references at once), tables on a foreign-key cycle are created without
+ * their keys and the keys added after every table exists (SQLite checks
+ * them later). */
+static int plan(rt__arena *a, model_stmt **seq, size_t n, bool defer, sent **out, size_t *nout)
+{
+	size_t cap = n;
+	for (size_t i = 0; defer && i < n; i++)
+		if (seq[i]->cyclic)
+			cap += seq[i]->ddl.table->nconstraints;
+	sent *v = rt__arena_array(a, cap + 1, sizeof(sent));
+	if (!v)
+		return -RT_ERR_NOMEM;
 	rt_buf b = RT_BUF_INIT;
+	size_t k = 0;
 	int rc = 0;
 	for (size_t i = 0; !rc && i < n; i++) {
-		const char *sql = seq[i]->text.sql;
-		if (defer && seq[i]->cyclic) {
-			rt_buf_reset(&b);
-			if (create_without_keys(&b, a, seq[i]->ddl.table))
-				rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
-			sql = b.data;
+		if (!(defer && seq[i]->cyclic)) {
+			v[k++] = (sent){seq[i]->text, seq[i]};
+			continue;
 		}
-		if (!rc && db->ops->exec(db, sql, err))
-			rc = refused(seq[i], err);
+		rt_buf_reset(&b);
+		rc = create_without_keys(&b, a, seq[i]->ddl.table);
+		rc = rc ? rc : add_sent(a, v, &k, &b, seq[i]);
 	}
 	for (size_t i = 0; defer && !rc && i < n; i++) {
 		const rt__table *t = seq[i]->cyclic ? seq[i]->ddl.table : NULL;
-		for (size_t k = 0; t && !rc && k < t->nconstraints; k++) {
-			if (t->constraints[k].kind != RT__CON_FOREIGN)
+		for (size_t c = 0; t && !rc && c < t->nconstraints; c++) {
+			if (t->constraints[c].kind != RT__CON_FOREIGN)
 				continue;
 			rt_buf_reset(&b);
-			if (add_foreign_key(&b, t, &t->constraints[k]))
-				rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
-			else if (db->ops->exec(db, b.data, err))
-				rc = refused(seq[i], err);
+			rc = add_foreign_key(&b, t, &t->constraints[c]);
+			rc = rc ? rc : add_sent(a, v, &k, &b, seq[i]);
 		}
 	}
 	rt_buf_release(&b);
-	return rc;
+	*out = v;
+	*nout = k;
+	return rc ? -RT_ERR_NOMEM : 0;
+}
+
+/* Runs the statements one by one, so that the one the database refuses is
+ * known. */
+static int run_each(rt__db *db, const sent *v, size_t n, rt_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (db->ops->exec(db, v[i].text.sql, err))
+			return refused(v[i].from, err);
+	return 0;
 }
 
 /* Carries "-- retort:renamed-from" annotations from the parsed files onto
@@ -267,7 +306,8 @@ static int annotate(rt__schema *out, const model_set *set)
 		rt__table *t = rt__schema_table(out, d->table->name);
 		if (!t)
 			continue;
-		if (d->table->renamed_from && rt__schema_set(out, &t->renamed_from, d->table->renamed_from))
+		if (d->table->renamed_from &&
+		    rt__schema_set(out, &t->renamed_from, d->table->renamed_from))
 			return -RT_ERR_NOMEM;
 		for (size_t c = 0; c < d->table->ncolumns; c++) {
 			const rt__column *mc = &d->table->columns[c];
@@ -279,38 +319,88 @@ static int annotate(rt__schema *out, const model_set *set)
 	return 0;
 }
 
-static int apply_postgresql(rt_ctx *ctx, rt__arena *a, model_stmt **seq, size_t n,
-                            rt__schema *out, rt_error *err)
+/* The scratch schema: created, and first on the search path so the models'
+ * unqualified names land in it, for the rest of the transaction. */
+typedef struct scratch_schema {
+	char name[64];
+	char create[96];
+	char path[160];
+} scratch_schema;
+
+static void scratch_init(scratch_schema *s)
+{
+	snprintf(s->name, sizeof(s->name), "retort_models_%ld", (long)getpid());
+	snprintf(s->create, sizeof(s->create), "CREATE SCHEMA \"%s\"", s->name);
+	snprintf(s->path, sizeof(s->path), "SET LOCAL search_path TO \"%s\", public", s->name);
+}
+
+/* The batch failed: replays it statement by statement in a transaction that
+ * is rolled back, to name the model file and line the database refuses.
+ * Should the replay pass (an error that depends on the batch as a whole),
+ * the batch's own error is reported. */
+static int diagnose(rt__db *db, const scratch_schema *sc, const sent *v, size_t n, rt_error *err)
+{
+	rt_error batch = *err;
+	int rc = db->ops->begin(db, err);
+	rc = rc ? rc : db->ops->exec(db, sc->create, err);
+	rc = rc ? rc : db->ops->exec(db, sc->path, err);
+	rc = rc ? rc : run_each(db, v, n, err);
+	db->ops->exec(db, "ROLLBACK", NULL);
+	if (rc)
+		return rc;
+	*err = batch;
+	return -RT_ERR_DB;
+}
+
+/* The scratch schema and every model statement go to the server as one
+ * message (a simple query of many statements): one round trip instead of
+ * one per statement, which at hundreds of tables is most of the client's
+ * share of the time. */
+static int apply_postgresql(rt_ctx *ctx, rt__arena *a, model_stmt **seq, size_t n, rt__schema *out,
+                            rt_error *err)
 {
 	int rc = rt__ctx_connect(ctx, err);
 	if (rc)
 		return rc;
 	rt__db *db = ctx->db;
-	char schema[64], sql[160];
-	snprintf(schema, sizeof(schema), "retort_models_%ld", (long)getpid());
-	rc = db->ops->begin(db, err);
-	if (rc)
-		return rc;
-	snprintf(sql, sizeof(sql), "CREATE SCHEMA \"%s\"", schema);
-	rc = db->ops->exec(db, sql, err);
-	snprintf(sql, sizeof(sql), "SET LOCAL search_path TO \"%s\", public", schema);
-	rc = rc ? rc : db->ops->exec(db, sql, err);
-	rc = rc ? rc : run_all(db, a, seq, n, err);
-	rc = rc ? rc : db->ops->introspect(db, schema, NULL, 0, out, err);
+	scratch_schema sc;
+	scratch_init(&sc);
+	sent *v;
+	size_t nv;
+	if (plan(a, seq, n, true, &v, &nv))
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	rt_buf batch = RT_BUF_INIT;
+	rc = rt_buf_printf(&batch, "BEGIN;\n%s;\n%s;\n\n", sc.create, sc.path);
+	for (size_t i = 0; !rc && i < nv; i++)
+		rc = rt__put_statement(&batch, &v[i].text);
+	if (rc) {
+		rt_buf_release(&batch);
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	}
+	rc = db->ops->exec(db, batch.data, err);
+	rt_buf_release(&batch);
+	if (rc) {
+		db->ops->exec(db, "ROLLBACK", NULL);
+		return diagnose(db, &sc, v, nv, err);
+	}
+	rc = db->ops->introspect(db, sc.name, NULL, 0, out, err);
 	db->ops->exec(db, "ROLLBACK", NULL);
 	return rc;
 }
 
-static int apply_sqlite(rt__arena *a, model_stmt **seq, size_t n, rt__schema *out,
-                        rt_error *err)
+static int apply_sqlite(rt__arena *a, model_stmt **seq, size_t n, rt__schema *out, rt_error *err)
 {
-	rt_url memory = {.dialect = RT_DIALECT_SQLITE, .path = (char *)":memory:",
+	rt_url memory = {.dialect = RT_DIALECT_SQLITE,
+	                 .path = (char *)":memory:",
 	                 .display = (char *)"sqlite://"};
 	rt__db *db;
 	int rc = rt__db_connect(&memory, &db, err);
 	if (rc)
 		return rc;
-	rc = run_all(db, a, seq, n, err);
+	sent *v;
+	size_t nv;
+	rc = plan(a, seq, n, false, &v, &nv) ? rt_error_set(err, RT_ERR_NOMEM, "out of memory")
+	                                     : run_each(db, v, nv, err);
 	rc = rc ? rc : db->ops->introspect(db, NULL, NULL, 0, out, err);
 	rt__db_close(db);
 	return rc;
@@ -321,7 +411,8 @@ int rt__models_load(rt_ctx *ctx, rt__arena *a, rt__schema *out, rt_error *err)
 	const char *models = rt_config_models(ctx->cfg);
 	if (!models) {
 		int rc = rt_error_set(err, RT_ERR_CONFIG, "no models configured");
-		rt_error_hint(err, "add 'models = models' (a directory of *.sql files) to the config");
+		rt_error_hint(err,
+		              "add 'models = models' (a directory of *.sql files) to the config");
 		return rc;
 	}
 	const rt_url *url;

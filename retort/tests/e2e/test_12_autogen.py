@@ -212,6 +212,46 @@ def test_missing_type(pg_auto):
     assert pg_auto.scripts() == []
 
 
+def scratch_schemas(auto):
+    return auto.p.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'retort_models%'")
+
+
+def test_refused_statement_among_many(pg_auto):
+    """PostgreSQL gets all model statements in one message; the one it refuses
+    is still named by its file and line, nothing of the scratch schema stays,
+    and once fixed the same models apply (a statement ending in a comment
+    included)."""
+    for k in range(1, 6):
+        pg_auto.model(f"CREATE TABLE t{k} (id INTEGER PRIMARY KEY);\n"
+                      f"CREATE INDEX t{k}_id ON t{k} (id);\n", name=f"a{k}.sql")
+    pg_auto.model("-- c\nCREATE TABLE c (id INTEGER PRIMARY KEY, t1_id INTEGER REFERENCES t1 (id));"
+                  "\n\nCREATE INDEX c_nosuch ON c (nosuch);\n", name="c.sql")
+    pg_auto.model("CREATE TABLE d (id INTEGER PRIMARY KEY);\n", name="d.sql")
+    for args in (["check"], ["inspect", "--models"], ["revision", "--autogenerate", "-m", "x"]):
+        proc = pg_auto.run(*args, expect=1)
+        assert_error(proc, "c.sql:4: model statement failed", '"nosuch" does not exist')
+    assert pg_auto.scripts() == []
+    assert scratch_schemas(pg_auto) == []
+    pg_auto.model("-- c\nCREATE TABLE c (id INTEGER PRIMARY KEY) -- no index now\n;\n",
+                  name="c.sql")
+    pg_auto.autogenerate()
+    pg_auto.run("upgrade", "head")
+    pg_auto.run("check")
+    assert scratch_schemas(pg_auto) == []
+
+
+def test_refused_foreign_key_on_a_cycle(pg_auto):
+    """Keys of tables on a foreign-key cycle are added after the tables; one
+    the database refuses is reported at its table's file and line."""
+    pg_auto.model("CREATE TABLE a (id INTEGER PRIMARY KEY, b_id INTEGER REFERENCES b (id));\n",
+                  name="a.sql")
+    pg_auto.model("\n\nCREATE TABLE b (id INTEGER PRIMARY KEY,\n"
+                  "    a_id INTEGER REFERENCES a (nosuch));\n", name="b.sql")
+    proc = pg_auto.run("check", expect=1)
+    assert_error(proc, "b.sql:3: model statement failed", '"nosuch"', "does not exist")
+    assert scratch_schemas(pg_auto) == []
+
+
 def test_duplicate_table_in_models(sqlite_auto):
     sqlite_auto.model("CREATE TABLE a (id INTEGER PRIMARY KEY);\n", name="one.sql")
     sqlite_auto.model("\nCREATE TABLE a (id INTEGER);\n", name="two.sql")
