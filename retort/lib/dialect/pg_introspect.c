@@ -11,11 +11,14 @@
  * serial columns (a column owning the sequence of its nextval() default),
  * which are reported with their serial type and no default, since the
  * sequence's name depends on history (a renamed table keeps its old one).
+ * Types and literal defaults are then spelled as models write them
+ * (pg_types.h), so that generated scripts are portable.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "dialect/dialect.h"
+#include "dialect/pg_types.h"
 #include "util/banned.h"
 
 static const char q_schema[] = "SELECT pg_catalog.current_schema()";
@@ -337,7 +340,11 @@ static int read_columns(intro *in)
 		if (serial) {
 			type = serial;
 			def = NULL;
+		} else if (type && def) {
+			def = rt__pg_default_spelling(&in->tmp, def, type);
 		}
+		if (type)
+			type = rt__pg_type_spelling(&in->tmp, type);
 		rt__column *c = type ? rt__table_add_column(in->s, t, name, type) : NULL;
 		if (!c || (cell(&r, i, 4) && !def && !serial) ||
 		    rt__schema_set(in->s, &c->default_expr, def) ||
@@ -419,6 +426,12 @@ static int read_constraint(intro *in, const rt__rows *r, size_t i, rt__table *t)
 	rt__constraint *c = rt__table_add_constraint(in->s, t, con_kinds[k].kind, cell(r, i, 1));
 	if (!c || add_names(in, cell(r, i, 3), c, false))
 		return nomem(in);
+	/* "<table>_pkey" is the name the server gives an unnamed primary key:
+	 * report it unnamed, as SQLite does, so that scripts do not spell it. */
+	size_t tl = strlen(t->name);
+	if (c->kind == RT__CON_PRIMARY && !strncmp(c->name, t->name, tl) &&
+	    !strcmp(c->name + tl, "_pkey"))
+		c->name = NULL;
 	if (c->kind == RT__CON_FOREIGN) {
 		if (rt__schema_set(in->s, &c->ref_table, cell(r, i, 4)) ||
 		    add_names(in, cell(r, i, 5), c, true))

@@ -88,10 +88,13 @@ static const char *const con_words[] = {
     [RT__CON_CHECK] = "check",
 };
 
+/* A primary key's name is left out: a table has one, it is matched by its
+ * columns, and PostgreSQL keeps "<old>_pkey" on a renamed table. */
 static int constraint_line(rt_buf *b, const rt__constraint *c)
 {
+	bool named = c->name && c->kind != RT__CON_PRIMARY;
 	bool bad = rt_buf_puts(b, con_words[c->kind]) ||
-	           (c->name && (rt_buf_putc(b, ' ') || put_name(b, c->name)));
+	           (named && (rt_buf_putc(b, ' ') || put_name(b, c->name)));
 	if (c->kind == RT__CON_CHECK) {
 		bad = bad || rt_buf_puts(b, " (") || put_text(b, c->check_expr) ||
 		      rt_buf_putc(b, ')');

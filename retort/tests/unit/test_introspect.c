@@ -128,7 +128,7 @@ static const intro_case cases[] = {
      "  index ix_c ((lower(id)) DESC) where n > 1\n"
      "table p\n"
      "  column id INTEGER\n"
-     "  primary key p_pk (id)\n"},
+     "  primary key (id)\n"},
     {"empty database", "", ""},
 };
 
@@ -320,7 +320,7 @@ static void test_dump_model(void **state)
 	    " initially deferred\n"
 	    "  index ix unique using gin ((lower(email)), \"ID\" DESC NULLS LAST) where id > 0\n"
 	    "  index ix_plain (id)\n"
-	    "  primary key \"Users_pkey\" (id)\n";
+	    "  primary key (id)\n";
 	rt_buf out[2] = {RT_BUF_INIT, RT_BUF_INIT};
 	for (int r = 0; r < 2; r++) {
 		rt__arena a;
