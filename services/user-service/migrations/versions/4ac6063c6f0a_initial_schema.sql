@@ -4,7 +4,12 @@
 -- Revises:
 -- Create Date: 2026-11-24 09:00:00.000000
 
--- retort:upgrade dialect=postgresql
+-- One text for both dialects: SQLite accepts PostgreSQL's type names (UUID and
+-- TIMESTAMPTZ get NUMERIC affinity and keep the service's UUID and RFC 3339
+-- strings as text; BOOLEAN stores 0/1), so the database holds exactly what
+-- models/ says and `retort check` compares like with like on both.
+
+-- retort:upgrade
 CREATE TABLE users (
     id UUID NOT NULL PRIMARY KEY,
     email VARCHAR(255) NOT NULL,
@@ -55,66 +60,6 @@ CREATE TABLE enrollments (
     course_id INTEGER NOT NULL,
     status VARCHAR(50) NOT NULL DEFAULT 'active',
     created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT fk_enrollments_user_id FOREIGN KEY (user_id)
-        REFERENCES users (id) ON DELETE CASCADE
-);
-CREATE INDEX ix_enrollments_user_id ON enrollments (user_id);
-CREATE UNIQUE INDEX uq_enrollments_active ON enrollments (user_id, course_id)
-    WHERE status = 'active';
-
--- SQLite has no uuid, timestamptz or boolean: ids and times are TEXT (UUID
--- strings; RFC 3339 UTC, which sorts correctly), flags are 0/1.
--- retort:upgrade dialect=sqlite
-CREATE TABLE users (
-    id TEXT NOT NULL PRIMARY KEY,
-    email VARCHAR(255) NOT NULL,
-    first_name VARCHAR(100) NOT NULL,
-    last_name VARCHAR(100) NOT NULL,
-    password_hash VARCHAR(255) NOT NULL,
-    role VARCHAR(50) NOT NULL DEFAULT 'student',
-    is_active BOOLEAN NOT NULL DEFAULT 1,
-    is_verified BOOLEAN NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    CONSTRAINT uq_users_email UNIQUE (email)
-);
-CREATE TABLE student_profiles (
-    id TEXT NOT NULL PRIMARY KEY,
-    user_id TEXT NOT NULL,
-    bio TEXT,
-    profile_picture_url VARCHAR(500),
-    phone_number VARCHAR(20),
-    total_enrollments INTEGER NOT NULL DEFAULT 0,
-    completed_courses INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    CONSTRAINT uq_student_profiles_user_id UNIQUE (user_id),
-    CONSTRAINT fk_student_profiles_user_id FOREIGN KEY (user_id)
-        REFERENCES users (id) ON DELETE CASCADE
-);
-CREATE TABLE instructor_profiles (
-    id TEXT NOT NULL PRIMARY KEY,
-    user_id TEXT NOT NULL,
-    bio TEXT,
-    profile_picture_url VARCHAR(500),
-    phone_number VARCHAR(20),
-    total_students INTEGER NOT NULL DEFAULT 0,
-    total_courses INTEGER NOT NULL DEFAULT 0,
-    average_rating REAL NOT NULL DEFAULT 0,
-    is_verified_instructor BOOLEAN NOT NULL DEFAULT 0,
-    verification_date TEXT,
-    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    CONSTRAINT uq_instructor_profiles_user_id UNIQUE (user_id),
-    CONSTRAINT fk_instructor_profiles_user_id FOREIGN KEY (user_id)
-        REFERENCES users (id) ON DELETE CASCADE
-);
-CREATE TABLE enrollments (
-    id TEXT NOT NULL PRIMARY KEY,
-    user_id TEXT NOT NULL,
-    course_id INTEGER NOT NULL,
-    status VARCHAR(50) NOT NULL DEFAULT 'active',
-    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     CONSTRAINT fk_enrollments_user_id FOREIGN KEY (user_id)
         REFERENCES users (id) ON DELETE CASCADE
 );
