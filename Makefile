@@ -13,7 +13,7 @@ TEST_SETUP := -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 
 # Every tests/e2e folder holding a test, so a new suite cannot be skipped silently.
 E2E_SUITES := $(patsubst %/,%,$(sort $(dir $(wildcard \
-	retort/tests/e2e/test_*.py services/*/tests/e2e/test_*.py))))
+	retort/tests/e2e/test_*.py services/*/tests/e2e/test_*.py tests/*/test_*.py))))
 
 
 help:
