@@ -5,8 +5,6 @@
  */
 #include "repositories/enrollments.h"
 
-#include <stdio.h>
-
 #include "repositories/repo.h"
 #include "schemas/enrollments.h"
 #include "banned.h"
@@ -14,43 +12,6 @@
 enum { FIXED_COLUMNS = 4, MAX_COLUMNS = FIXED_COLUMNS + SCHEMA_MAX_FIELDS };
 
 static const char table[] = "enrollments";
-
-static int nomem(core_db_error *err)
-{
-	err->status = CORE_DB_NOMEM;
-	snprintf(err->message, sizeof err->message, "out of memory building a query or result");
-	err->constraint[0] = '\0';
-	return CORE_DB_NOMEM;
-}
-
-/* Runs sql; *out receives every row serialised with schema_enrollment, as
- * an array when many is true, else the first row or NULL. */
-static int query(core_db *db, const char *sql, const core_db_param *params, size_t n, bool many,
-                 json_t **out, core_db_error *err)
-{
-	core_db_result *r;
-	*out = NULL;
-	int rc = core_db_query(db, sql, params, n, &r, err);
-	if (rc)
-		return rc;
-	size_t rows = core_db_rows(r);
-	if (many) {
-		json_t *list = json_array();
-		for (size_t i = 0; list && i < rows; i++)
-			if (json_array_append_new(list,
-			                          schema_serialize_row(&schema_enrollment, r, i))) {
-				json_decref(list);
-				list = NULL;
-			}
-		*out = list;
-	} else if (rows > 0) {
-		*out = schema_serialize_row(&schema_enrollment, r, 0);
-	}
-	if (!*out && (many || rows > 0))
-		rc = nomem(err);
-	core_db_result_free(r);
-	return rc;
-}
 
 int repo_enrollment_insert(core_db *db, const char *id, const char *user_id, const schema_values *v,
                            const char *now, json_t **out, core_db_error *err)
@@ -74,9 +35,9 @@ int repo_enrollment_insert(core_db *db, const char *id, const char *user_id, con
 	*out = NULL;
 	if (repo_insert_sql(&sql, table, columns, n, &schema_enrollment)) {
 		rt_buf_release(&sql);
-		return nomem(err);
+		return repo_nomem(err);
 	}
-	int rc = query(db, sql.data, params, n, false, out, err);
+	int rc = repo_query_json(db, sql.data, params, n, &schema_enrollment, false, out, err);
 	rt_buf_release(&sql);
 	return rc;
 }
@@ -89,9 +50,10 @@ int repo_enrollments_list(core_db *db, const char *user_id, json_t **out, core_d
 	if (repo_select_sql(&sql, table, &schema_enrollment, "\"user_id\" = $1") ||
 	    rt_buf_puts(&sql, " ORDER BY \"created_at\" DESC, \"id\" DESC")) {
 		rt_buf_release(&sql);
-		return nomem(err);
+		return repo_nomem(err);
 	}
-	int rc = query(db, sql.data, (core_db_param[]){CORE_DB_TEXT_P(user_id)}, 1, true, out, err);
+	int rc = repo_query_json(db, sql.data, (core_db_param[]){CORE_DB_TEXT_P(user_id)}, 1,
+	                         &schema_enrollment, true, out, err);
 	rt_buf_release(&sql);
 	return rc;
 }
@@ -109,11 +71,11 @@ int repo_enrollment_set_status(core_db *db, const char *id, const char *user_id,
 	brc = brc ? brc : repo_columns(&sql, &schema_enrollment);
 	if (brc) {
 		rt_buf_release(&sql);
-		return nomem(err);
+		return repo_nomem(err);
 	}
 	core_db_param params[] = {CORE_DB_TEXT_P(status), CORE_DB_TEXT_P(id),
 	                          CORE_DB_TEXT_P(user_id)};
-	int rc = query(db, sql.data, params, 3, false, out, err);
+	int rc = repo_query_json(db, sql.data, params, 3, &schema_enrollment, false, out, err);
 	rt_buf_release(&sql);
 	return rc;
 }

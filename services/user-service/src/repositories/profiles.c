@@ -7,37 +7,12 @@
  */
 #include "repositories/profiles.h"
 
-#include <stdio.h>
-
 #include "repositories/repo.h"
 #include "schemas/profiles.h"
 #include "schemas/users.h"
 #include "banned.h"
 
 enum { MAX_PARAMS = SCHEMA_MAX_FIELDS + 2 };
-
-static int nomem(core_db_error *err)
-{
-	err->status = CORE_DB_NOMEM;
-	snprintf(err->message, sizeof err->message, "out of memory building a query or result");
-	err->constraint[0] = '\0';
-	return CORE_DB_NOMEM;
-}
-
-/* Runs sql and serialises its first row with s into *out (NULL: no row). */
-static int query_one(core_db *db, const char *sql, const core_db_param *params, size_t n,
-                     const schema *s, json_t **out, core_db_error *err)
-{
-	core_db_result *r;
-	*out = NULL;
-	int rc = core_db_query(db, sql, params, n, &r, err);
-	if (rc)
-		return rc;
-	if (core_db_rows(r) > 0 && !(*out = schema_serialize_row(s, r, 0)))
-		rc = nomem(err);
-	core_db_result_free(r);
-	return rc;
-}
 
 static int by_user(core_db *db, const char *table, const schema *s, const char *user_id,
                    json_t **out, core_db_error *err)
@@ -46,10 +21,10 @@ static int by_user(core_db *db, const char *table, const schema *s, const char *
 	*out = NULL;
 	if (repo_select_sql(&sql, table, s, "\"user_id\" = $1")) {
 		rt_buf_release(&sql);
-		return nomem(err);
+		return repo_nomem(err);
 	}
-	int rc =
-	    query_one(db, sql.data, (core_db_param[]){CORE_DB_TEXT_P(user_id)}, 1, s, out, err);
+	int rc = repo_query_json(db, sql.data, (core_db_param[]){CORE_DB_TEXT_P(user_id)}, 1, s,
+	                         false, out, err);
 	rt_buf_release(&sql);
 	return rc;
 }
@@ -77,9 +52,9 @@ static int update_one(core_db *db, const char *table, const schema_values *v, co
 	if (repo_update_sql(&sql, table, v, true, now, key, key_value, returning, params,
 	                    MAX_PARAMS, &n)) {
 		rt_buf_release(&sql);
-		return nomem(err);
+		return repo_nomem(err);
 	}
-	int rc = query_one(db, sql.data, params, n, returning, out, err);
+	int rc = repo_query_json(db, sql.data, params, n, returning, false, out, err);
 	rt_buf_release(&sql);
 	return rc;
 }

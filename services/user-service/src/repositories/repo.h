@@ -15,6 +15,7 @@
 #ifndef REPOSITORIES_REPO_H
 #define REPOSITORIES_REPO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/db.h"
@@ -46,6 +47,15 @@ int repo_insert_sql(rt_buf *b, const char *table, const char *const *columns, si
 int repo_update_sql(rt_buf *b, const char *table, const schema_values *v, bool touch,
                     const char *now, const char *key, const char *key_value,
                     const schema *returning, core_db_param *params, size_t cap, size_t *n);
+
+/* Records "out of memory" in err; returns CORE_DB_NOMEM. */
+int repo_nomem(core_db_error *err);
+
+/* Runs sql and serialises its rows with s into *out, owned by the caller: a
+ * JSON array of every row when many is true, else the first row, or NULL
+ * when there is none. Returns 0 or a core_db status. */
+int repo_query_json(core_db *db, const char *sql, const core_db_param *params, size_t n,
+                    const schema *s, bool many, json_t **out, core_db_error *err);
 
 /* A validated JSON value as a parameter (strings are borrowed from v). */
 core_db_param repo_param(const json_t *v);
