@@ -66,8 +66,7 @@ int cmd_current(cli_env *env, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		const rt_script *s = rt_graph_lookup(g, rows[i], &err);
 		if (!s) {
-			rt_error_hint(&err, "the database is at a revision this project lacks; "
-			                    "retort stamp --purge REV resets the version table");
+			rt_error_hint(&err, RT_UNKNOWN_REVISION_HINT);
 			return cli_fail(&err);
 		}
 		if (verbose)

@@ -16,10 +16,6 @@
 #include "retort/buf.h"
 #include "util/banned.h"
 
-#define STAMP_HINT                                                                            \
-	"the database was stamped with a revision this project does not have; `retort stamp " \
-	"--purge <rev>` resets it"
-
 /* One parsed target: "head", "heads", "base", "+N"/"-N", a revision, or
  * "X@head", "X@heads", "X@base", "X@+N", "X@-N" where X is a revision or a
  * branch label. */
@@ -83,7 +79,7 @@ static int planner_init(planner *p, const rt_graph *g, const char *const *curren
 		size_t k = rt__graph_find(g, current[i]);
 		if (k == RT__NO_NODE) {
 			int rc = unknown(err, current[i]);
-			rt_error_hint(err, STAMP_HINT);
+			rt_error_hint(err, RT_UNKNOWN_REVISION_HINT);
 			planner_free(p);
 			return rc;
 		}
@@ -534,7 +530,7 @@ static int heads_to_set(const rt_graph *g, const char *const *heads, size_t n, b
 		size_t k = rt__graph_find(g, heads[i]);
 		if (k == RT__NO_NODE) {
 			int rc = unknown(err, heads[i]);
-			rt_error_hint(err, STAMP_HINT);
+			rt_error_hint(err, RT_UNKNOWN_REVISION_HINT);
 			return rc;
 		}
 		set[k] = true;

@@ -44,6 +44,12 @@ const rt_script *const *rt_graph_children(const rt_graph *g, const rt_script *s,
  * identified by 'x'"; "Multiple revisions start with 'ab': ab12..., ab34...". */
 const rt_script *rt_graph_lookup(const rt_graph *g, const char *id, rt_error *err);
 
+/* The hint every command gives when the database records a revision that
+ * rt_graph_lookup cannot find. */
+#define RT_UNKNOWN_REVISION_HINT                                                               \
+	"the database was stamped with a revision this project does not have; `retort stamp " \
+	"--purge <rev>` resets it"
+
 /* True when anc is desc or reachable from desc by down-revisions and
  * dependencies. */
 bool rt_graph_is_ancestor(const rt_graph *g, const rt_script *anc, const rt_script *desc);

@@ -38,9 +38,7 @@ static int require_head(rt_ctx *ctx, rt_error *err)
 	/* A revision the scripts lack is its own problem, not "behind": say so. */
 	for (size_t i = 0; i < ncur; i++)
 		if (!rt_graph_lookup(ctx->graph, cur[i], err)) {
-			rt_error_hint(err,
-			              "the database was stamped with a revision this project does "
-			              "not have; `retort stamp --purge <rev>` resets it");
+			rt_error_hint(err, RT_UNKNOWN_REVISION_HINT);
 			return -(int)err->code;
 		}
 	const rt_script *const *heads = rt_graph_heads(ctx->graph, &nheads);
