@@ -138,8 +138,8 @@ int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err)
 	rt__ops_init(&ops, &a);
 	rt__ops_init(&down, &a);
 	rt__diags_init(&diags, &a);
+	/* rt__compare returns the operations ordered already */
 	rc = rc ? rc : rt__compare(&live, &models, &ops, &diags, err);
-	rc = rc ? rc : rt__ops_order(&ops, err);
 	rc = rc ? rc : rt__ops_inverse(&ops, &down, err);
 	rt_buf up_sql = RT_BUF_INIT, down_sql = RT_BUF_INIT;
 	if (!rc && (rt__render_sql(&up_sql, &ops, db->ops->dialect) ||

@@ -9,6 +9,7 @@
  * changed. A rename is never guessed: an unannotated drop and add of the
  * same type in one table stay a drop and an add, with a warning.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "autogen/ops.h"
@@ -23,8 +24,9 @@ typedef struct cmp {
 	const rt__schema *db, *models;
 	rt__ops *out;
 	rt__diags *warn;
-	const rt__table **match; /* per model table: its db table, or NULL */
-	bool *db_used;           /* per db table: matched by a model table */
+	const rt__table **match;      /* per model table: its db table, or NULL */
+	const rt__table **db_by_name; /* the db tables sorted by name */
+	bool *db_used;                /* per db table: matched by a model table */
 	rename *trens, *crens;
 	size_t ntrens, ncrens;
 } cmp;
@@ -145,15 +147,44 @@ static int match_columns(cmp *c, const rt__table *dt, const rt__table *mt)
 	return 0;
 }
 
+static int by_table_name(const void *x, const void *y)
+{
+	return strcmp((*(const rt__table *const *)x)->name, (*(const rt__table *const *)y)->name);
+}
+
+/* The db table called name, from db_by_name (a lookup per model table
+ * would make matching quadratic in the number of tables). */
+static const rt__table *db_table(const cmp *c, const char *name)
+{
+	size_t lo = 0, hi = c->db->ntables;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = strcmp(c->db_by_name[mid]->name, name);
+		if (!d)
+			return c->db_by_name[mid];
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 static int match_tables(cmp *c)
 {
 	const rt__schema *db = c->db, *m = c->models;
+	c->db_by_name = rt__arena_array(c->out->arena, db->ntables + 1, sizeof(rt__table *));
+	if (!c->db_by_name)
+		return -RT_ERR_NOMEM;
+	for (size_t i = 0; i < db->ntables; i++)
+		c->db_by_name[i] = &db->tables[i];
+	qsort(c->db_by_name, db->ntables, sizeof(rt__table *), by_table_name);
 	for (size_t i = 0; i < m->ntables; i++) {
 		const rt__table *mt = &m->tables[i];
-		const rt__table *dt = rt__schema_table(db, mt->name);
+		const rt__table *dt = db_table(c, mt->name);
 		const char *old = mt->renamed_from;
 		if (!dt && old && !rt__schema_table(m, old)) {
-			dt = rt__schema_table(db, old);
+			dt = db_table(c, old);
 			if (dt && c->db_used[dt - db->tables])
 				dt = NULL;
 			if (dt && (add_rename(c, &c->trens, &c->ntrens, "", old, mt->name) ||

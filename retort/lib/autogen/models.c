@@ -16,6 +16,7 @@
 #include "sql/ddl.h"
 #include "sql/split.h"
 #include "util/fs.h"
+#include "util/heap.h"
 #include "util/banned.h"
 
 typedef struct model_stmt {
@@ -115,57 +116,137 @@ static int parse_file(rt__arena *a, rt__schema *scratch, rt_dialect dialect, con
 	return rc;
 }
 
-/* True when every table m's foreign keys name (other than itself) is
- * already placed or not created by the models at all. */
-static bool deps_placed(const model_set *set, const model_stmt *m)
+/* A table statement's name, to find the tables a foreign key names. */
+typedef struct named {
+	const char *name;
+	size_t node; /* its place among the table statements, in file order */
+} named;
+
+static int by_name(const void *x, const void *y)
 {
-	const rt__table *t = m->ddl.table;
-	for (size_t c = 0; t && c < t->nconstraints; c++) {
-		const rt__constraint *k = &t->constraints[c];
-		if (k->kind != RT__CON_FOREIGN || !k->ref_table || !strcmp(k->ref_table, t->name))
-			continue;
-		for (size_t j = 0; j < set->n; j++) {
-			const model_stmt *o = &set->v[j];
-			if (o->ddl.kind == RT__DDL_CREATE_TABLE && !o->placed &&
-			    !strcmp(o->ddl.table->name, k->ref_table))
-				return false;
-		}
-	}
-	return true;
+	const named *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+	return c ? c : (a->node > b->node) - (a->node < b->node);
 }
 
-/* Orders the statements: by rank; tables so that referenced ones come
- * first (file order among the ready ones). Tables on a foreign-key cycle
- * follow in file order, marked cyclic. */
+/* The first of names[0..n) (sorted) called name, or n. */
+static size_t first_named(const named *names, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(names[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && !strcmp(names[lo].name, name) ? lo : n;
+}
+
+/* The edges "table r before table j", one per foreign key of j naming r
+ * (other than j's own name), grouped by r: dep[start[r]..start[r+1]) are
+ * the tables waiting for r, and wait[j] counts what j waits for. */
+typedef struct deps {
+	size_t *start, *dep, *wait;
+} deps;
+
+static int find_deps(rt__arena *a, model_stmt **tabs, size_t n, const named *names, size_t nnames,
+                     deps *d)
+{
+	size_t cap = 0, ne = 0;
+	size_t(*edges)[2] = NULL;
+	for (size_t j = 0; j < n; j++) {
+		const rt__table *t = tabs[j]->ddl.table;
+		for (size_t c = 0; t && c < t->nconstraints; c++) {
+			const rt__constraint *k = &t->constraints[c];
+			if (k->kind != RT__CON_FOREIGN || !k->ref_table ||
+			    !strcmp(k->ref_table, t->name))
+				continue;
+			for (size_t r = first_named(names, nnames, k->ref_table);
+			     r < nnames && !strcmp(names[r].name, k->ref_table); r++) {
+				if (ne == cap &&
+				    !(edges = rt__arena_grow(a, edges, ne, &cap, sizeof(*edges))))
+					return -RT_ERR_NOMEM;
+				edges[ne][0] = names[r].node;
+				edges[ne++][1] = j;
+			}
+		}
+	}
+	d->start = rt__arena_array(a, n + 2, sizeof(size_t));
+	d->dep = rt__arena_array(a, ne + 1, sizeof(size_t));
+	d->wait = rt__arena_array(a, n + 1, sizeof(size_t));
+	if (!d->start || !d->dep || !d->wait)
+		return -RT_ERR_NOMEM;
+	for (size_t e = 0; e < ne; e++) {
+		d->start[edges[e][0] + 2]++;
+		d->wait[edges[e][1]]++;
+	}
+	for (size_t r = 2; r < n + 2; r++)
+		d->start[r] += d->start[r - 1];
+	for (size_t e = 0; e < ne; e++)
+		d->dep[d->start[edges[e][0] + 1]++] = edges[e][1];
+	return 0;
+}
+
+/* Appends the table statements to seq so that referenced tables come first:
+ * Kahn's algorithm, taking the first ready table in file order next. Tables
+ * on a foreign-key cycle, or waiting for one, follow in file order, marked
+ * cyclic. */
+static int order_tables(rt__arena *a, model_stmt **tabs, size_t n, model_stmt **seq, size_t *k)
+{
+	named *names = rt__arena_array(a, n + 1, sizeof(named));
+	rt__heap ready = {rt__arena_array(a, n + 1, sizeof(size_t)), 0};
+	if (!names || !ready.v)
+		return -RT_ERR_NOMEM;
+	size_t nnames = 0;
+	for (size_t j = 0; j < n; j++)
+		if (tabs[j]->ddl.table)
+			names[nnames++] = (named){tabs[j]->ddl.table->name, j};
+	qsort(names, nnames, sizeof(named), by_name);
+	deps d;
+	if (find_deps(a, tabs, n, names, nnames, &d))
+		return -RT_ERR_NOMEM;
+	for (size_t j = 0; j < n; j++)
+		if (!d.wait[j])
+			rt__heap_push(&ready, j);
+	while (ready.n) {
+		size_t j = rt__heap_pop(&ready);
+		tabs[j]->placed = true;
+		seq[(*k)++] = tabs[j];
+		for (size_t e = d.start[j]; e < d.start[j + 1]; e++)
+			if (!--d.wait[d.dep[e]])
+				rt__heap_push(&ready, d.dep[e]);
+	}
+	for (size_t j = 0; j < n; j++) {
+		if (!tabs[j]->placed) {
+			tabs[j]->placed = true;
+			tabs[j]->cyclic = true;
+			seq[(*k)++] = tabs[j];
+		}
+	}
+	return 0;
+}
+
+/* Orders the statements: enum types, tables (order_tables), then the rest,
+ * each in file order. */
 static int order(rt__arena *a, model_set *set, model_stmt ***out, rt_error *err)
 {
 	model_stmt **seq = rt__arena_array(a, set->n + 1, sizeof(model_stmt *));
-	if (!seq)
+	model_stmt **tabs = rt__arena_array(a, set->n + 1, sizeof(model_stmt *));
+	if (!seq || !tabs)
 		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
-	size_t k = 0;
-	for (int rank = 0; rank <= 2; rank++) {
-		bool progress = true;
-		while (progress) {
-			progress = false;
-			for (size_t i = 0; i < set->n; i++) {
-				model_stmt *m = &set->v[i];
-				if (m->placed || m->rank != rank)
-					continue;
-				if (rank == 1 && !deps_placed(set, m))
-					continue;
-				m->placed = true;
-				seq[k++] = m;
-				progress = true;
-			}
-		}
-		for (size_t i = 0; i < set->n; i++) {
-			if (!set->v[i].placed && set->v[i].rank == rank) {
-				set->v[i].placed = true;
-				set->v[i].cyclic = rank == 1;
-				seq[k++] = &set->v[i];
-			}
-		}
+	size_t k = 0, ntabs = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->v[i].rank == 0)
+			seq[k++] = &set->v[i];
+		else if (set->v[i].rank == 1)
+			tabs[ntabs++] = &set->v[i];
 	}
+	if (order_tables(a, tabs, ntabs, seq, &k))
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i].rank == 2)
+			seq[k++] = &set->v[i];
 	*out = seq;
 	return 0;
 }
@@ -295,15 +376,22 @@ static int run_each(rt__db *db, const sent *v, size_t n, rt_error *err)
 	return 0;
 }
 
+static int by_table_name(const void *key, const void *t)
+{
+	return strcmp(key, ((const rt__table *)t)->name);
+}
+
 /* Carries "-- retort:renamed-from" annotations from the parsed files onto
- * the introspected schema. */
+ * the introspected schema (sorted by name, as introspect leaves it). */
 static int annotate(rt__schema *out, const model_set *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		const rt__ddl_stmt *d = &set->v[i].ddl;
 		if (d->kind != RT__DDL_CREATE_TABLE || !d->table)
 			continue;
-		rt__table *t = rt__schema_table(out, d->table->name);
+		rt__table *t = out->ntables ? bsearch(d->table->name, out->tables, out->ntables,
+		                                      sizeof(rt__table), by_table_name)
+		                            : NULL;
 		if (!t)
 			continue;
 		if (d->table->renamed_from &&

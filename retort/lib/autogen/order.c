@@ -13,9 +13,11 @@
  * exactly the state op k left behind. Ops that remove things carry the whole
  * removed object (before), so their inverse can recreate it.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "autogen/ops.h"
+#include "util/heap.h"
 #include "util/banned.h"
 
 /* Removals run before renames (so they use the database's names), then
@@ -85,15 +87,24 @@ typedef struct edge {
 	bool live;
 } edge;
 
+typedef struct named_node {
+	const char *name;
+	size_t node;
+} named_node;
+
 typedef struct tsort {
 	rt__ops *ops;   /* where moved-out constraint ops go */
 	rt__op **nodes; /* the CREATE_TABLE or DROP_TABLE ops, emitted order */
 	size_t n;
 	bool creating;
-	edge *edges; /* grouped by `then`: node k's are edges[start[k]..start[k+1]) */
+	named_node *by_name; /* the nodes sorted by table name */
+	edge *edges;         /* grouped by `then`: node k's are edges[start[k]..start[k+1]) */
 	size_t nedges;
 	size_t *start;
-	bool **stripped; /* per node: constraints moved out, or NULL */
+	size_t *out;       /* edge numbers grouped by `first`: out[out_start[k]..] */
+	size_t *out_start; /* (the edges node k holds back) */
+	size_t *waiting;   /* per node: live edges whose `first` is not done */
+	bool **stripped;   /* per node: constraints moved out, or NULL */
 } tsort;
 
 static const rt__table *node_table(const tsort *t, size_t i)
@@ -101,16 +112,32 @@ static const rt__table *node_table(const tsort *t, size_t i)
 	return t->creating ? t->nodes[i]->after.table : t->nodes[i]->before.table;
 }
 
+/* By name, then emitted order: find_node finds the first of a name. */
+static int by_name(const void *x, const void *y)
+{
+	const named_node *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+	return c ? c : (a->node > b->node) - (a->node < b->node);
+}
+
+/* The node whose table is called name, or t->n. */
 static size_t find_node(const tsort *t, const char *name)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (!strcmp(node_table(t, i)->name, name))
-			return i;
-	return t->n;
+	size_t lo = 0, hi = t->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(t->by_name[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->n && !strcmp(t->by_name[lo].name, name) ? t->by_name[lo].node : t->n;
 }
 
 /* The foreign keys between nodes as edges, grouped by the node they hold
- * back (a counting sort), so that readiness looks at a node's own edges. */
+ * back (a counting sort), so that a node's own edges are at hand when a
+ * cycle must be broken there, and grouped by the node that must come first,
+ * so that finishing a node releases the nodes waiting for it. */
 static int build_edges(tsort *t, rt__arena *a)
 {
 	size_t cap = 0;
@@ -119,9 +146,17 @@ static int build_edges(tsort *t, rt__arena *a)
 	edge *all = rt__arena_array(a, cap + 1, sizeof(edge));
 	t->edges = rt__arena_array(a, cap + 1, sizeof(edge));
 	t->start = rt__arena_array(a, t->n + 2, sizeof(size_t));
+	t->out = rt__arena_array(a, cap + 1, sizeof(size_t));
+	t->out_start = rt__arena_array(a, t->n + 2, sizeof(size_t));
+	t->waiting = rt__arena_array(a, t->n + 1, sizeof(size_t));
 	t->stripped = rt__arena_array(a, t->n + 1, sizeof(bool *));
-	if (!all || !t->edges || !t->start || !t->stripped)
+	t->by_name = rt__arena_array(a, t->n + 1, sizeof(named_node));
+	if (!all || !t->edges || !t->start || !t->out || !t->out_start || !t->waiting ||
+	    !t->stripped || !t->by_name)
 		return -RT_ERR_NOMEM;
+	for (size_t i = 0; i < t->n; i++)
+		t->by_name[i] = (named_node){node_table(t, i)->name, i};
+	qsort(t->by_name, t->n, sizeof(named_node), by_name);
 	size_t n = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const rt__table *tab = node_table(t, i);
@@ -134,22 +169,20 @@ static int build_edges(tsort *t, rt__arena *a)
 				continue;
 			all[n++] = (edge){t->creating ? j : i, t->creating ? i : j, i, k, true};
 			t->start[all[n - 1].then + 2]++;
+			t->out_start[all[n - 1].first + 2]++;
+			t->waiting[all[n - 1].then]++;
 		}
 	}
-	for (size_t k = 2; k < t->n + 2; k++)
+	for (size_t k = 2; k < t->n + 2; k++) {
 		t->start[k] += t->start[k - 1];
+		t->out_start[k] += t->out_start[k - 1];
+	}
 	for (size_t e = 0; e < n; e++)
 		t->edges[t->start[all[e].then + 1]++] = all[e];
+	for (size_t e = 0; e < n; e++)
+		t->out[t->out_start[t->edges[e].first + 1]++] = e;
 	t->nedges = n;
 	return 0;
-}
-
-static bool ready(const tsort *t, const bool *done, size_t k)
-{
-	for (size_t e = t->start[k]; e < t->start[k + 1]; e++)
-		if (t->edges[e].live && !done[t->edges[e].first])
-			return false;
-	return true;
 }
 
 /* Moves the foreign key of edge e out of its table into its own op. */
@@ -198,20 +231,28 @@ static int strip(tsort *t, rt__arena *a, size_t i)
 	return 0;
 }
 
-/* Sorts t->nodes in place (as op copies). */
+/* Sorts t->nodes in place (as op copies): Kahn's algorithm, taking the
+ * ready node that was emitted first; when none is ready (a cycle), the first
+ * waiting node goes anyway, its foreign keys to waiting nodes moved out. */
 static int topo(tsort *t, rt__arena *a)
 {
 	bool *done = rt__arena_array(a, t->n + 1, sizeof(bool));
 	rt__op **sorted = rt__arena_array(a, t->n + 1, sizeof(*sorted));
-	if (!done || !sorted || build_edges(t, a))
+	rt__heap ready = {rt__arena_array(a, t->n + 1, sizeof(size_t)), 0};
+	if (!done || !sorted || !ready.v || build_edges(t, a))
 		return -RT_ERR_NOMEM;
+	for (size_t k = 0; k < t->n; k++)
+		if (!t->waiting[k])
+			rt__heap_push(&ready, k);
+	size_t first_waiting = 0;
 	for (size_t out = 0; out < t->n; out++) {
-		size_t k = 0;
-		while (k < t->n && (done[k] || !ready(t, done, k)))
-			k++;
-		if (k == t->n) { /* a cycle: the first waiting table goes anyway */
-			for (k = 0; done[k]; k++)
-				;
+		size_t k;
+		if (ready.n) {
+			k = rt__heap_pop(&ready);
+		} else {
+			while (done[first_waiting])
+				first_waiting++;
+			k = first_waiting;
 			for (size_t e = t->start[k]; e < t->start[k + 1]; e++) {
 				edge *ed = &t->edges[e];
 				if (ed->live && !done[ed->first] && break_edge(t, a, ed))
@@ -220,6 +261,11 @@ static int topo(tsort *t, rt__arena *a)
 		}
 		done[k] = true;
 		sorted[out] = t->nodes[k];
+		for (size_t o = t->out_start[k]; o < t->out_start[k + 1]; o++) {
+			const edge *ed = &t->edges[t->out[o]];
+			if (ed->live && !done[ed->then] && !--t->waiting[ed->then])
+				rt__heap_push(&ready, ed->then);
+		}
 	}
 	for (size_t i = 0; i < t->n; i++)
 		if (t->stripped[i] && strip(t, a, i))

@@ -1,8 +1,9 @@
 /* pg_introspect.c — reads a PostgreSQL schema into the schema model.
  *
- * Five catalog queries whatever the number of tables (six when the current
- * schema must be looked up): tables, columns, constraints, indexes, enum
- * types; rows are attached to their table by oid. Everything is as the server prints it
+ * Seven catalog queries whatever the number of tables: the current schema
+ * (turning JIT off, see q_start), tables, columns, constraints, indexes,
+ * enum types, and restoring JIT (left out where it was off); rows are
+ * attached to their table by oid. Everything is as the server prints it
  * (format_type, pg_get_expr, pg_get_constraintdef, pg_get_indexdef), so a
  * scratch schema the models were applied to and the live schema are
  * normalised by the same code. Two things still differ between the two and
@@ -21,7 +22,17 @@
 #include "dialect/pg_types.h"
 #include "util/banned.h"
 
-static const char q_schema[] = "SELECT pg_catalog.current_schema()";
+/* The current schema, and JIT turned off for the session until q_restore.
+ * JIT compiles a query whose estimated cost passes jit_above_cost, which
+ * catalog queries over thousands of tables reach; compiling one then takes
+ * longer than running it. The second column is the setting to restore
+ * (NULL on a server without the setting). */
+static const char q_start[] =
+    "SELECT pg_catalog.current_schema(), pg_catalog.current_setting('jit', true), "
+    " CASE WHEN pg_catalog.current_setting('jit', true) IS NOT NULL "
+    "  THEN pg_catalog.set_config('jit', 'off', false) END";
+
+static const char q_restore[] = "SELECT pg_catalog.set_config('jit', $1, false)";
 
 static const char q_tables[] =
     "SELECT c.oid, c.relname, d.description "
@@ -79,19 +90,27 @@ static const char q_constraints[] = "SELECT con.conrelid, con.conname, con.conty
                                                                 "ORDER BY con.conrelid, "
                                                                 "con.conname";
 
+/* The key columns of index i (not its INCLUDE columns), numbered from 1.
+ * unnest, not generate_series(1, indnkeyatts): the planner guesses 1000
+ * rows for the latter, which put this query's estimated cost at 1000 tables
+ * above the JIT thresholds, and compiling it took ten times longer than
+ * running it. */
+#define INDEX_KEYS                                                                          \
+	"pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY AS k(attnum, ord) " \
+	"WHERE k.ord <= i.indnkeyatts"
+
 /* Column keys are names as stored (pg_get_indexdef would quote them);
  * indoption bit 0 is DESC, bit 1 NULLS FIRST; DESC implies NULLS FIRST. */
 static const char q_indexes[] =
     "SELECT i.indrelid, ic.relname, i.indisunique, am.amname, "
-    " ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 "
-    "  THEN pg_catalog.pg_get_indexdef(i.indexrelid, k, true) "
+    " ARRAY(SELECT CASE WHEN k.attnum = 0 "
+    "  THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::pg_catalog.int4, true) "
     "  ELSE (SELECT a.attname FROM pg_catalog.pg_attribute a "
-    "   WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]) END || "
-    "  CASE i.indoption[k - 1] & 3 WHEN 1 THEN ' DESC NULLS LAST' "
+    "   WHERE a.attrelid = i.indrelid AND a.attnum = k.attnum) END || "
+    "  CASE i.indoption[k.ord - 1] & 3 WHEN 1 THEN ' DESC NULLS LAST' "
     "  WHEN 2 THEN ' NULLS FIRST' WHEN 3 THEN ' DESC' ELSE '' END "
-    "  FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k ORDER BY k), "
-    " ARRAY(SELECT i.indkey[k - 1] = 0 "
-    "  FROM pg_catalog.generate_series(1, i.indnkeyatts) AS k ORDER BY k), "
+    "  FROM " INDEX_KEYS " ORDER BY k.ord), "
+    " ARRAY(SELECT k.attnum = 0 FROM " INDEX_KEYS " ORDER BY k.ord), "
     " pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) "
     "FROM pg_catalog.pg_index i "
     "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
@@ -141,6 +160,7 @@ typedef struct intro {
 	rt__schema *s;
 	const char *nsp;     /* the resolved schema name */
 	const char *qualify; /* schema to unqualify, or NULL */
+	const char *jit;     /* the session's jit setting to restore, or NULL */
 	oid_entry *oids;
 	size_t noids;
 	rt_error *err;
@@ -304,9 +324,9 @@ static const char *lookup_identity(const char *code)
 static const struct {
 	const char *type, *serial;
 } serials[] = {
-	{"integer", "serial"},
-	{"bigint", "bigserial"},
-	{"smallint", "smallserial"},
+    {"integer", "serial"},
+    {"bigint", "bigserial"},
+    {"smallint", "smallserial"},
 };
 
 static const char *serial_type(const char *type, const char *def)
@@ -335,8 +355,8 @@ static int read_columns(intro *in)
 		const char *name = cell(&r, i, 1);
 		const char *type = unqualify(in, cell(&r, i, 2));
 		const char *def = unqualify(in, cell(&r, i, 4));
-		const char *serial = type && def && is_true(cell(&r, i, 7)) ? serial_type(type, def)
-		                                                             : NULL;
+		const char *serial =
+		    type && def && is_true(cell(&r, i, 7)) ? serial_type(type, def) : NULL;
 		if (serial) {
 			type = serial;
 			def = NULL;
@@ -513,20 +533,35 @@ static int read_enums(intro *in)
 	return 0;
 }
 
-static int resolve_schema(intro *in, const char *schema)
+static int start(intro *in, const char *schema)
 {
-	if (schema) {
-		in->nsp = in->qualify = schema;
-		return 0;
-	}
 	rt__rows r;
-	int rc = query(in, q_schema, &r);
+	int rc = query(in, q_start, &r);
 	if (rc)
 		return rc;
-	if (r.nrows != 1 || !cell(&r, 0, 0))
+	if (r.nrows != 1)
 		return rt_error_set(in->err, RT_ERR_DB, "no current schema to introspect");
-	in->nsp = cell(&r, 0, 0);
+	const char *jit = cell(&r, 0, 1);
+	in->jit = jit && strcmp(jit, "off") ? jit : NULL;
+	in->nsp = in->qualify = schema;
+	if (!schema && !(in->nsp = cell(&r, 0, 0)))
+		return rt_error_set(in->err, RT_ERR_DB, "no current schema to introspect");
 	return 0;
+}
+
+/* Puts JIT back as it was; after a failure only tried, the first error
+ * being the one to report. */
+static int restore(intro *in, int rc)
+{
+	if (!in->jit)
+		return rc;
+	const char *params[] = {in->jit};
+	rt__rows r;
+	rt_error ignored;
+	in->db->queries++;
+	int restored =
+	    in->db->ops->query(in->db, &in->tmp, q_restore, params, 1, &r, rc ? &ignored : in->err);
+	return rc ? rc : restored;
 }
 
 int rt__pg_introspect(rt__db *db, const char *schema, const char *const *skip_tables, size_t nskip,
@@ -534,7 +569,7 @@ int rt__pg_introspect(rt__db *db, const char *schema, const char *const *skip_ta
 {
 	intro in = {.db = db, .s = out, .err = err};
 	rt__arena_init(&in.tmp);
-	int rc = resolve_schema(&in, schema);
+	int rc = start(&in, schema);
 	if (!rc)
 		rc = read_tables(&in, skip_tables, nskip);
 	if (!rc)
@@ -545,6 +580,7 @@ int rt__pg_introspect(rt__db *db, const char *schema, const char *const *skip_ta
 		rc = read_indexes(&in);
 	if (!rc)
 		rc = read_enums(&in);
+	rc = restore(&in, rc);
 	rt__arena_release(&in.tmp);
 	if (!rc)
 		rt__schema_sort(out);

@@ -302,6 +302,29 @@ static void cycle(rt__schema *s)
 	fk(s, "y", "y_x_fkey", "id", "x", NULL);
 }
 
+/* Declared w, x, y, z: w waits for z and y for w, so the first ready table
+ * in declared order goes next: x, z, w, y. */
+static void waiting(rt__schema *s)
+{
+	col(s, "w", "id", "integer", true, NULL);
+	fk(s, "w", "w_z_fkey", "id", "z", NULL);
+	col(s, "x", "id", "integer", true, NULL);
+	col(s, "y", "id", "integer", true, NULL);
+	fk(s, "y", "y_w_fkey", "id", "w", NULL);
+	col(s, "z", "id", "integer", true, NULL);
+}
+
+/* A cycle m <-> n, and o waiting for m: m goes first without its key to n. */
+static void cycle_and_waiting(rt__schema *s)
+{
+	col(s, "m", "id", "integer", true, NULL);
+	fk(s, "m", "m_n_fkey", "id", "n", NULL);
+	col(s, "n", "id", "integer", true, NULL);
+	fk(s, "n", "n_m_fkey", "id", "m", NULL);
+	col(s, "o", "id", "integer", true, NULL);
+	fk(s, "o", "o_m_fkey", "id", "m", NULL);
+}
+
 static void posts_author(rt__schema *s)
 {
 	add_tags(s);
@@ -441,6 +464,18 @@ static const diff_case cases[] = {
      true,
      0,
      {"create table a", "create table b", "create table c"}},
+    {"fk order takes the first ready table",
+     NULL,
+     waiting,
+     true,
+     0,
+     {"create table x", "create table z", "create table w", "create table y"}},
+    {"fk cycle broken at the first waiting table",
+     NULL,
+     cycle_and_waiting,
+     false,
+     0,
+     {"create table m", "create table n", "create table o", "add foreign key m_n_fkey on m"}},
     {"fk chain dropped referencing-first",
      chain,
      NULL,
