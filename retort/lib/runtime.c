@@ -3,7 +3,10 @@
  * A run takes the session lock (advisory lock / flock), re-reads the version
  * table under it, plans once, and then applies each step in its own
  * transaction together with its version-table change and log row, so a
- * failure or a kill leaves the database at the previous revision. */
+ * failure or a kill leaves the database at the previous revision. Where the
+ * dialect pipelines (PostgreSQL), consecutive transactional steps are sent
+ * without waiting for each other (pipeline.c); otherwise, and for
+ * transaction=false sections, one statement at a time. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,11 +235,11 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Turns a failed statement's database error into the migration's error:
- * the script file and statement line, what was being done, the database's
- * words, and where the database stays. */
-static int statement_failed(rt_ctx *ctx, const rt_step *step, const rt__stmt *st,
-                            const char *const *heads, size_t n, rt_error *err)
+/* The database's error becomes the migration's: the script file and
+ * statement line, what was being done, the database's words, and where the
+ * database stays. */
+int rt__statement_failed(const rt_step *step, const rt__stmt *st, const char *const *heads,
+                         size_t n, rt_error *err)
 {
 	rt_error db = *err;
 	rt_buf at = RT_BUF_INIT;
@@ -252,63 +255,19 @@ static int statement_failed(rt_ctx *ctx, const rt_step *step, const rt__stmt *st
 		              at.len ? at.data : "base", step->script->revision);
 	else
 		rt_error_hint(err, "the database stays at %s", at.len ? at.data : "base");
-	(void)ctx;
 	rt_buf_release(&at);
 	return -RT_ERR_MIGRATION;
 }
 
-/* A batched migration failed: run its statements one by one in a
- * transaction that is rolled back, to name the statement and line. */
-static int diagnose(rt_ctx *ctx, rt__arena *a, const rt_step *step, const rt__stmt *stmts,
-                    size_t nstmts, const char *const *heads, size_t n, rt_error *err)
+/* Whether step runs in a transaction (a script without a section for it
+ * does: it only moves the version table). */
+static bool in_transaction(const rt__db *db, const rt_step *step)
 {
-	rt__db *db = ctx->db;
-	rt_error batch = *err;
-	if (db->ops->begin(db, err))
-		return -RT_ERR_MIGRATION;
-	for (size_t i = 0; i < nstmts; i++) {
-		if (db->ops->run(db, a, step->script->path, stmts[i].line, stmts[i].sql, stmts[i].len,
-		                 err)) {
-			statement_failed(ctx, step, &stmts[i], heads, n, err);
-			db->ops->exec(db, "ROLLBACK", NULL);
-			return -RT_ERR_MIGRATION;
-		}
-	}
-	db->ops->exec(db, "ROLLBACK", NULL);
-	rt_error_set(err, RT_ERR_MIGRATION, "%s %s failed: %s", rt__direction_word(step->direction),
-	             step->script->revision, batch.message);
-	return -RT_ERR_MIGRATION;
+	const rt_section *sec = rt_script_section(step->script, step->direction, db->ops->dialect);
+	return !sec || sec->transaction;
 }
 
-/* One transactional migration as one message to the server. */
-static int run_batched(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
-                       const rt_step *step, const rt__stmt *stmts, size_t nstmts, rt_error *err)
-{
-	rt__db *db = ctx->db;
-	rt_version_change c;
-	int rc = rt_graph_step_change(ctx->graph, *heads, *n, step, &c, err);
-	if (rc)
-		return rc;
-	rt_buf b = RT_BUF_INIT;
-	rc = rt_buf_puts(&b, "BEGIN;\n");
-	for (size_t i = 0; !rc && i < nstmts; i++)
-		rc = rt__put_statement(&b, &stmts[i]);
-	rc = rc ? rc : rt__vt_change_literal(&b, vt_name(ctx), &c);
-	rc = rc ? rc : rt__vt_log_literal(&b, vt_name(ctx), step, db->ops->duration_sql);
-	rc = rc ? rc : rt_buf_puts(&b, "COMMIT;\n");
-	if (rc) {
-		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
-	} else if ((rc = db->ops->exec(db, b.data, err))) {
-		db->ops->exec(db, "ROLLBACK", NULL);
-		rc = diagnose(ctx, a, step, stmts, nstmts, *heads, *n, err);
-	} else if (rt__heads_apply(a, heads, n, &c)) {
-		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
-	}
-	rt_buf_release(&b);
-	rt_version_change_release(&c);
-	return rc;
-}
-
+/* One step, statement by statement: SQLite, and transaction=false sections. */
 static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
                     const rt_step *step, rt_error *err)
 {
@@ -322,23 +281,21 @@ static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
 		                   db->ops->dialect, &stmts, &nstmts, err);
 	if (rc)
 		return rc;
-	bool tx = !sec || sec->transaction;
+	bool tx = in_transaction(db, step);
 	double start = now_ms();
 	rt__log_step(ctx, step);
-	if (tx && db->ops->batch)
-		return run_batched(ctx, a, heads, n, step, stmts, nstmts, err);
 	if (!tx) {
 		for (size_t i = 0; i < nstmts; i++)
 			if ((rc = db->ops->run(db, a, step->script->path, stmts[i].line, stmts[i].sql,
 			                       stmts[i].len, err)))
-				return statement_failed(ctx, step, &stmts[i], *heads, *n, err);
+				return rt__statement_failed(step, &stmts[i], *heads, *n, err);
 	}
 	if ((rc = db->ops->begin(db, err)))
 		return rc;
 	for (size_t i = 0; tx && i < nstmts; i++) {
 		if ((rc = db->ops->run(db, a, step->script->path, stmts[i].line, stmts[i].sql,
 		                       stmts[i].len, err))) {
-			statement_failed(ctx, step, &stmts[i], *heads, *n, err);
+			rt__statement_failed(step, &stmts[i], *heads, *n, err);
 			db->ops->exec(db, "ROLLBACK", NULL);
 			return rc = -RT_ERR_MIGRATION;
 		}
@@ -389,8 +346,17 @@ static int migrate(rt_ctx *ctx, rt_direction dir, const char *target, rt_error *
 	}
 	rt_plan plan = {0};
 	rc = rt_graph_plan(ctx->graph, heads, n, dir, target, &plan, err);
-	for (size_t i = 0; !rc && i < plan.n; i++)
-		rc = run_step(ctx, &a, &heads, &n, &plan.steps[i], err);
+	/* consecutive transactional steps go through the pipeline together */
+	const rt__db *db = ctx->db;
+	for (size_t i = 0, end; !rc && i < plan.n; i = end) {
+		for (end = i; db->ops->pipe_send && end < plan.n; end++)
+			if (!in_transaction(db, &plan.steps[end]))
+				break;
+		if (end > i)
+			rc = rt__run_pipelined(ctx, &a, &heads, &n, plan.steps + i, end - i, err);
+		else
+			rc = run_step(ctx, &a, &heads, &n, &plan.steps[end++], err);
+	}
 	rt_plan_release(&plan);
 	ctx->db->ops->unlock(ctx->db, vt_name(ctx), NULL);
 	rt__arena_release(&a);

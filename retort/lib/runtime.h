@@ -23,4 +23,18 @@ int rt__put_statement(rt_buf *out, const rt__stmt *st);
 /* Logs "Running upgrade A -> B, message" / "Running downgrade B -> A, message". */
 void rt__log_step(rt_ctx *ctx, const rt_step *step);
 
+/* Turns the database's error (in err) for statement st of step into the
+ * migration's error: script file and statement line, the database's words,
+ * and where the database stays (heads[0..n)). Returns -RT_ERR_MIGRATION. */
+int rt__statement_failed(const rt_step *step, const rt__stmt *st, const char *const *heads,
+                         size_t n, rt_error *err);
+
+/* Runs steps[0..nsteps), each in its own transaction section, through the
+ * dialect's pipeline (pipeline.c): each in its own transaction with its
+ * version-table change and log row, sent without waiting for the previous
+ * one. Stops at the first failure, which leaves the database after the
+ * steps before it; *heads (arena array) and *n follow the steps applied. */
+int rt__run_pipelined(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
+                      const rt_step *steps, size_t nsteps, rt_error *err);
+
 #endif

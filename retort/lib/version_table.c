@@ -72,20 +72,50 @@ int rt__vt_log_sql(rt_buf *out, const char *vt)
 	return rc ? rc : ident_log(out, vt);
 }
 
+int rt__vt_delete_literal(rt_buf *out, const char *vt, const char *rev)
+{
+	int rc = simple(out, "DELETE FROM ", vt, " WHERE version_num = ");
+	return rc ? rc : rt_buf_add_literal(out, rev);
+}
+
+int rt__vt_insert_literal(rt_buf *out, const char *vt, const char *rev)
+{
+	int rc = simple(out, "INSERT INTO ", vt, " (version_num) VALUES (");
+	rc = rc ? rc : rt_buf_add_literal(out, rev);
+	return rc ? rc : rt_buf_puts(out, ")");
+}
+
 int rt__vt_change_literal(rt_buf *out, const char *vt, const rt_version_change *c)
 {
 	int rc = 0;
 	for (size_t i = 0; !rc && i < c->n_remove; i++) {
-		rc = simple(out, "DELETE FROM ", vt, " WHERE version_num = ");
-		rc = rc ? rc : rt_buf_add_literal(out, c->remove[i]);
+		rc = rt__vt_delete_literal(out, vt, c->remove[i]);
 		rc = rc ? rc : rt_buf_puts(out, ";\n");
 	}
 	for (size_t i = 0; !rc && i < c->n_add; i++) {
-		rc = simple(out, "INSERT INTO ", vt, " (version_num) VALUES (");
-		rc = rc ? rc : rt_buf_add_literal(out, c->add[i]);
-		rc = rc ? rc : rt_buf_puts(out, ");\n");
+		rc = rt__vt_insert_literal(out, vt, c->add[i]);
+		rc = rc ? rc : rt_buf_puts(out, ";\n");
 	}
 	return rc;
+}
+
+/* SQL has no statement that raises on demand without PL/pgSQL, so the guard
+ * casts a message to INTEGER in the one row its HAVING clause keeps when
+ * the rows differ. The message involves COUNT(*), so the planner cannot
+ * fold the cast into a constant and raise it unconditionally. */
+int rt__vt_guard_literal(rt_buf *out, const char *vt, const char *const *heads, size_t n)
+{
+	int rc = rt_buf_puts(out, "SELECT CAST('retort: the version table changed during the "
+	                          "run; rows: ' || COUNT(*) AS INTEGER) FROM ");
+	rc = rc ? rc : rt_buf_add_ident(out, vt);
+	rc = rc ? rc : rt_buf_printf(out, " HAVING COUNT(*) <> %zu", n);
+	if (!rc && n)
+		rc = rt_buf_puts(out, " OR COUNT(*) FILTER (WHERE version_num IN (");
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = rt_buf_puts(out, i ? ", " : "");
+		rc = rc ? rc : rt_buf_add_literal(out, heads[i]);
+	}
+	return rc || !n ? rc : rt_buf_printf(out, ")) <> %zu", n);
 }
 
 int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step,

@@ -33,6 +33,16 @@ int rt__vt_log_sql(rt_buf *out, const char *vt);
 int rt__vt_change_literal(rt_buf *out, const char *vt, const rt_version_change *c);
 int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step,
                        const char *duration_sql);
+/* The statements of rt__vt_change_literal one at a time, for a pipeline,
+ * where each statement is sent on its own. */
+int rt__vt_delete_literal(rt_buf *out, const char *vt, const char *rev);
+int rt__vt_insert_literal(rt_buf *out, const char *vt, const char *rev);
+
+/* A statement that fails unless version table vt holds exactly heads[0..n)
+ * and does nothing otherwise: the guard of a pipelined migration
+ * (PostgreSQL only: it fails by casting text to INTEGER, which SQLite
+ * allows). */
+int rt__vt_guard_literal(rt_buf *out, const char *vt, const char *const *heads, size_t n);
 
 /* Latest upgrade checksum per revision: rows (revision, checksum). */
 int rt__vt_checksums_sql(rt_buf *out, const char *vt);

@@ -25,13 +25,8 @@ typedef struct rt__rows {
 
 typedef struct rt__db_ops {
 	rt_dialect dialect;
-	/* Whether a migration goes to the server as one message (BEGIN, its
-	 * statements, the bookkeeping, COMMIT): one round trip instead of one
-	 * per statement; false where statements need the run member (SQLite
-	 * rebuilds) and round trips cost nothing (in-process). */
-	bool batch;
 	/* SQL for the milliseconds since the transaction began, for the log row
-	 * of a batched migration. */
+	 * of a pipelined migration. */
 	const char *duration_sql;
 	int (*connect)(const rt_url *url, rt__db **out, rt_error *err);
 	void (*close)(rt__db *db);
@@ -71,6 +66,19 @@ typedef struct rt__db_ops {
 	 * rebuild (sqlite_rebuild.c). */
 	int (*run)(rt__db *db, rt__arena *a, const char *file, int line, const char *sql,
 	           size_t len, rt_error *err);
+	/* Pipelining: statements sent without waiting for the previous ones,
+	 * so the server never waits for the client between them. NULL where a
+	 * round trip costs nothing (SQLite, in-process) and where statements
+	 * need the run member (SQLite rebuilds). pipe_send queues one statement
+	 * (flush: and hands what is queued to the server now); pipe_receive
+	 * waits for the result of the oldest statement not yet received: 0, or
+	 * RT_ERR_DB with the database's error as exec gives it. After a failed
+	 * statement the server skips every statement sent after it, up to
+	 * pipe_end, which waits for the server to get there, drops the results
+	 * not received and ends pipelining. */
+	int (*pipe_send)(rt__db *db, const char *sql, bool flush, rt_error *err);
+	int (*pipe_receive)(rt__db *db, rt_error *err);
+	int (*pipe_end)(rt__db *db, rt_error *err);
 } rt__db_ops;
 
 struct rt__db {

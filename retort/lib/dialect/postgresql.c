@@ -218,9 +218,69 @@ int rt__pg_run(rt__db *db, rt__arena *a, const char *file, int line, const char 
 	return pg_exec(db, sql, err);
 }
 
+/* libpq's pipeline mode. A flush also asks the server to flush: it holds
+ * results back until a Flush or Sync message, and the client reads them
+ * before it sends the final Sync. Blocking sends cannot deadlock against a
+ * server that is itself blocked sending results: libpq reads and buffers
+ * incoming data while it waits to write. */
+static int pg_pipe_send(rt__db *base, const char *sql, bool flush, rt_error *err)
+{
+	pg_db *db = (pg_db *)base;
+	if (PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(db->conn))
+		return result_error(db, NULL, err);
+	if (!PQsendQueryParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0) ||
+	    (flush && (!PQsendFlushRequest(db->conn) || PQflush(db->conn) != 0)))
+		return result_error(db, NULL, err);
+	return 0;
+}
+
+static int pg_pipe_receive(rt__db *base, rt_error *err)
+{
+	pg_db *db = (pg_db *)base;
+	PGresult *res = PQgetResult(db->conn);
+	if (!res)
+		return result_error(db, NULL, err);
+	/* each statement's results end with a NULL before the next one's */
+	PGresult *extra;
+	while ((extra = PQgetResult(db->conn)))
+		PQclear(extra);
+	ExecStatusType st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
+		return result_error(db, res, err);
+	PQclear(res);
+	return 0;
+}
+
+static int pg_pipe_end(rt__db *base, rt_error *err)
+{
+	pg_db *db = (pg_db *)base;
+	if (PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF)
+		return 0;
+	int rc = PQpipelineSync(db->conn) ? 0 : result_error(db, NULL, err);
+	/* a NULL separates statements; two in a row mean the queue is empty,
+	 * which with a sync pending only happens when the connection broke */
+	bool after_null = false;
+	while (!rc) {
+		PGresult *res = PQgetResult(db->conn);
+		if (!res) {
+			if (after_null || PQstatus(db->conn) == CONNECTION_BAD)
+				rc = result_error(db, NULL, err);
+			after_null = true;
+			continue;
+		}
+		after_null = false;
+		bool synced = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+		PQclear(res);
+		if (synced)
+			break;
+	}
+	if (!PQexitPipelineMode(db->conn) && !rc)
+		rc = result_error(db, NULL, err);
+	return rc;
+}
+
 const rt__db_ops rt__postgresql_ops = {
 	.dialect = RT_DIALECT_POSTGRESQL,
-	.batch = true,
 	.duration_sql = "CAST(EXTRACT(EPOCH FROM pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000 "
 	                "AS INTEGER)",
 	.connect = pg_connect,
@@ -234,4 +294,7 @@ const rt__db_ops rt__postgresql_ops = {
 	.query_table = pg_query_table,
 	.introspect = rt__pg_introspect,
 	.run = rt__pg_run,
+	.pipe_send = pg_pipe_send,
+	.pipe_receive = pg_pipe_receive,
+	.pipe_end = pg_pipe_end,
 };

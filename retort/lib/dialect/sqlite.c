@@ -188,7 +188,6 @@ static int sq_query_table(rt__db *db, rt__arena *a, const char *table, const cha
 
 const rt__db_ops rt__sqlite_ops = {
 	.dialect = RT_DIALECT_SQLITE,
-	.batch = false,
 	.duration_sql = "0",
 	.connect = sq_connect,
 	.close = sq_close,
