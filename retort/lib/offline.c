@@ -3,9 +3,17 @@
  *
  * The output is a script for psql / sqlite3: each migration in BEGIN ...
  * COMMIT with its version-table and log statements (or its statements
- * outside the transaction for transaction=false sections). */
+ * outside the transaction for transaction=false sections).
+ *
+ * SQLite cannot ALTER most things in place; online, retort carries them out
+ * as table rebuilds worked out from the table as it is at that point
+ * (sqlite_rebuild.c). Offline there is no database to read it from, so for
+ * SQLite the migrations run in an in-memory database instead, those before
+ * the range silently and the range's echoed: the output holds what SQLite
+ * ran, rebuilds included. */
 #include <string.h>
 
+#include "dialect/dialect.h"
 #include "runtime.h"
 #include "sql/split.h"
 #include "version_table.h"
@@ -44,16 +52,70 @@ static int range_start(rt_ctx *ctx, rt__arena *a, const char *from, const char *
 	return 0;
 }
 
-static int render_step(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, const char ***heads,
-                       size_t *n, const rt_step *step, rt_buf *out, rt_error *err)
+/* The statements of step's section for dialect (none when it has none). */
+static int statements(rt__arena *a, rt_dialect dialect, const rt_step *step,
+                      const rt_section **sec, rt__stmt **stmts, size_t *n, rt_error *err)
 {
-	const rt_section *sec = rt_script_section(step->script, step->direction, dialect);
-	rt__stmt *stmts = NULL;
-	size_t nstmts = 0;
-	int rc = 0;
-	if (sec)
-		rc = rt__sql_split(a, step->script->path, sec->sql, sec->len, sec->line, dialect,
-		                   &stmts, &nstmts, err);
+	*sec = rt_script_section(step->script, step->direction, dialect);
+	*stmts = NULL;
+	*n = 0;
+	return *sec ? rt__sql_split(a, step->script->path, (*sec)->sql, (*sec)->len, (*sec)->line,
+	                            dialect, stmts, n, err)
+	            : 0;
+}
+
+/* Runs the statements in the in-memory database, appending what SQLite ran
+ * to echo (NULL: nothing), in a transaction when the section has one. */
+static int run_in_memory(rt__db *mem, rt__arena *a, const rt_step *step, const rt_section *sec,
+                         const rt__stmt *stmts, size_t n, rt_buf *echo, rt_error *err)
+{
+	bool tx = !sec || sec->transaction;
+	int rc = tx ? mem->ops->exec(mem, "BEGIN", err) : 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		mem->echo = echo;
+		rc = mem->ops->run(mem, a, step->script->path, stmts[i].line, stmts[i].sql,
+		                   stmts[i].len, err);
+		mem->echo = NULL;
+		if (rc && err->code == RT_ERR_DB) {
+			rt_error db = *err;
+			rt_error_at(err, RT_ERR_MIGRATION, step->script->path, stmts[i].line, 0,
+			            "%s %s failed in the in-memory SQLite database offline SQL is "
+			            "worked out in: %s",
+			            rt__direction_word(step->direction), step->script->revision,
+			            db.message);
+		}
+	}
+	return rc ? rc : tx ? mem->ops->exec(mem, "COMMIT", err) : 0;
+}
+
+/* Brings the in-memory database to the start of the range. */
+static int replay_to(rt_ctx *ctx, rt__db *mem, rt__arena *a, const char *const *heads, size_t n,
+                     rt_error *err)
+{
+	if (!n)
+		return 0;
+	rt_plan plan = {0};
+	int rc = rt_graph_plan(ctx->graph, NULL, 0, RT_UP, n == 1 ? heads[0] : "heads", &plan, err);
+	for (size_t i = 0; !rc && i < plan.n; i++) {
+		const rt_section *sec;
+		rt__stmt *stmts;
+		size_t nstmts;
+		rc = statements(a, RT_DIALECT_SQLITE, &plan.steps[i], &sec, &stmts, &nstmts, err);
+		rc = rc ? rc
+		        : run_in_memory(mem, a, &plan.steps[i], sec, stmts, nstmts, NULL, err);
+	}
+	rt_plan_release(&plan);
+	return rc;
+}
+
+static int render_step(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, rt__db *mem,
+                       const char ***heads, size_t *n, const rt_step *step, rt_buf *out,
+                       rt_error *err)
+{
+	const rt_section *sec;
+	rt__stmt *stmts;
+	size_t nstmts;
+	int rc = statements(a, dialect, step, &sec, &stmts, &nstmts, err);
 	if (rc)
 		return rc;
 	rt__log_step(ctx, step);
@@ -68,10 +130,13 @@ static int render_step(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, const char
 		                             step->script->revision, down.data);
 	rt_buf_release(&down);
 	rc = rc ? rc : rt_buf_puts(out, tx ? "BEGIN;\n\n" : "");
-	for (size_t i = 0; !rc && i < nstmts; i++)
+	for (size_t i = 0; !rc && !mem && i < nstmts; i++)
 		rc = rt__put_statement(out, &stmts[i]);
-	rc = rc ? rc : rt_buf_puts(out, tx ? "" : "BEGIN;\n\n");
 	if (rc)
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	if (mem && (rc = run_in_memory(mem, a, step, sec, stmts, nstmts, out, err)))
+		return rc;
+	if (rt_buf_puts(out, tx ? "" : "BEGIN;\n\n"))
 		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 
 	rt_version_change c;
@@ -106,9 +171,17 @@ int rt_ctx_offline_sql(rt_ctx *ctx, rt_direction dir, const char *range, rt_buf 
 	const char **heads;
 	size_t n;
 	rt_plan plan = {0};
+	rt__db *mem = NULL;
+	rt_url memory = {.dialect = RT_DIALECT_SQLITE,
+	                 .path = (char *)":memory:",
+	                 .display = (char *)"sqlite://"};
 	if (!from)
 		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	rc = rc ? rc : range_start(ctx, &a, from, &heads, &n, err);
+	if (!rc && dialect == RT_DIALECT_SQLITE) {
+		rc = rt__db_connect(&memory, &mem, err);
+		rc = rc ? rc : replay_to(ctx, mem, &a, heads, n, err);
+	}
 	rc = rc ? rc : rt_graph_plan(ctx->graph, heads, n, dir, *to ? to : "heads", &plan, err);
 	if (!rc && rt_buf_printf(out, "-- retort %s, offline, for %s\n\n", rt__direction_word(dir),
 	                         rt_dialect_name(dialect)))
@@ -118,7 +191,9 @@ int rt_ctx_offline_sql(rt_ctx *ctx, rt_direction dir, const char *range, rt_buf 
 			rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	}
 	for (size_t i = 0; !rc && i < plan.n; i++)
-		rc = render_step(ctx, &a, dialect, &heads, &n, &plan.steps[i], out, err);
+		rc = render_step(ctx, &a, dialect, mem, &heads, &n, &plan.steps[i], out, err);
+	if (mem)
+		rt__db_close(mem);
 	rt_plan_release(&plan);
 	rt__arena_release(&a);
 	return rc;

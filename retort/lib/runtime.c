@@ -43,16 +43,7 @@ void rt__log_step(rt_ctx *ctx, const rt_step *step)
 
 int rt__put_statement(rt_buf *out, const rt__stmt *st)
 {
-	const char *last_line = st->sql;
-	for (size_t i = 0; i < st->len; i++)
-		if (st->sql[i] == '\n')
-			last_line = st->sql + i + 1;
-	size_t rest = st->len - (size_t)(last_line - st->sql);
-	bool comment = false;
-	for (size_t i = 0; i + 1 < rest; i++)
-		comment = comment || (last_line[i] == '-' && last_line[i + 1] == '-');
-	int rc = rt_buf_add(out, st->sql, st->len);
-	return rc ? rc : rt_buf_puts(out, comment ? "\n;\n\n" : ";\n\n");
+	return rt__sql_put(out, st->sql, st->len);
 }
 
 int rt__heads_apply(rt__arena *a, const char ***heads, size_t *n, const rt_version_change *c)

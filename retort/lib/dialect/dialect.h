@@ -84,6 +84,10 @@ typedef struct rt__db_ops {
 struct rt__db {
 	const rt__db_ops *ops;
 	unsigned long queries; /* catalog round trips made by introspect */
+	/* When set, SQLite's exec appends each statement it runs to it (as
+	 * rt__sql_put writes it): offline SQL replays migrations in memory and
+	 * prints what SQLite actually ran, table rebuilds included. */
+	rt_buf *echo;
 };
 
 extern const rt__db_ops rt__postgresql_ops;

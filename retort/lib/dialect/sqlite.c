@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "dialect/dialect.h"
+#include "sql/split.h"
 #include "util/banned.h"
 
 #define BUSY_TIMEOUT_MS 600000
@@ -71,6 +72,8 @@ static void sq_close(rt__db *base)
 static int sq_exec(rt__db *base, const char *sql, rt_error *err)
 {
 	sqlite_db *db = (sqlite_db *)base;
+	if (base->echo && rt__sql_put(base->echo, sql, strlen(sql)))
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return db_error(db, err);
 	return 0;

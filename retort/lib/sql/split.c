@@ -326,3 +326,18 @@ int rt__sql_split(rt__arena *a, const char *file, const char *sql, size_t len, i
 	*n = list.n;
 	return 0;
 }
+
+int rt__sql_put(rt_buf *out, const char *sql, size_t len)
+{
+	const char *last_line = sql;
+	for (size_t i = 0; i < len; i++)
+		if (sql[i] == '\n')
+			last_line = sql + i + 1;
+	size_t rest = len - (size_t)(last_line - sql);
+	bool comment = false;
+	for (size_t i = 0; i + 1 < rest; i++)
+		comment = comment || (last_line[i] == '-' && last_line[i + 1] == '-');
+	if (rt_buf_add(out, sql, len) || rt_buf_puts(out, comment ? "\n;\n\n" : ";\n\n"))
+		return -RT_ERR_NOMEM;
+	return 0;
+}

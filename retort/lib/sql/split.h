@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "retort/buf.h"
 #include "retort/error.h"
 #include "retort/url.h"
 #include "util/arena.h"
@@ -28,5 +29,10 @@ typedef struct rt__stmt {
  * identifier, dollar quote, block comment, or trigger/atomic body. */
 int rt__sql_split(rt__arena *a, const char *file, const char *sql, size_t len, int first_line,
                   rt_dialect dialect, rt__stmt **out, size_t *n, rt_error *err);
+
+/* Appends one statement as a script holds it: its text, ';' (on a line of
+ * its own when the text ends in a -- comment) and a blank line. Returns 0 or
+ * -RT_ERR_NOMEM. */
+int rt__sql_put(rt_buf *out, const char *sql, size_t len);
 
 #endif

@@ -143,3 +143,53 @@ def test_offline_downgrade_needs_a_range(project):
     write_scripts(project)
     proc = project.run("downgrade", "--sql", "base", expect=2)
     assert proc.stderr.strip()
+
+
+D, E = rev("d4"), rev("e5")
+
+
+def test_offline_sql_carries_out_sqlite_rebuilds(project, databases):
+    """Changes SQLite's ALTER cannot make (type, NOT NULL, default, a
+    constraint, dropping an indexed column) come out as the table rebuild an
+    online run performs, worked out offline from the migrations before them;
+    the SQL runs in sqlite3 (psql), keeps the rows and ends where online does."""
+    project.add(A, None, message="items", up=(
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(20), code VARCHAR(5),\n"
+        "    qty INTEGER);\n"
+        "CREATE INDEX ix_items_code ON items (code);\n"
+        "INSERT INTO items (id, name, code, qty) VALUES (1, 'bolt', 'B1', 3), (2, 'nut', 'N1', 5);"),
+        down_sql="DROP INDEX ix_items_code;\nDROP TABLE items;")
+    project.add(D, A, message="tighten", up=(
+        "ALTER TABLE items ALTER COLUMN name TYPE VARCHAR(80);\n"
+        "ALTER TABLE items ALTER COLUMN name SET NOT NULL;\n"
+        "ALTER TABLE items ALTER COLUMN qty SET DEFAULT 0;\n"
+        "ALTER TABLE items ADD CONSTRAINT ck_items_qty CHECK (qty >= 0);"),
+        down_sql=("ALTER TABLE items DROP CONSTRAINT ck_items_qty;\n"
+                  "ALTER TABLE items ALTER COLUMN qty DROP DEFAULT;\n"
+                  "ALTER TABLE items ALTER COLUMN name DROP NOT NULL;\n"
+                  "ALTER TABLE items ALTER COLUMN name TYPE VARCHAR(20);"))
+    project.add(E, D, message="drop code", up="ALTER TABLE items DROP COLUMN code;",
+                down_sql="ALTER TABLE items ADD COLUMN code VARCHAR(5);")
+
+    online_db = databases.new(project.db.dialect)
+    project.run("--url", online_db.url, "upgrade", A)
+    offline_db = project.db
+    offline_db.apply_script(offline(project, "upgrade", "--sql", A))
+    # the range starts after A: the rebuilds are worked out from A's table
+    up = offline(project, "upgrade", "--sql", f"{A}:head")
+    if offline_db.dialect == "sqlite":
+        assert "ALTER COLUMN" not in up and "INSERT INTO" in up, up
+    offline_db.apply_script(up)
+    project.run("--url", online_db.url, "upgrade", "head")
+    assert offline_db.schema() == online_db.schema()
+    assert offline_db.version() == online_db.version() == [E]
+    assert offline_db.query("SELECT id, name, qty FROM items ORDER BY id") == \
+        [["1", "bolt", "3"], ["2", "nut", "5"]]
+
+    down = offline(project, "downgrade", "--sql", f"head:{A}")
+    offline_db.apply_script(down)
+    project.run("--url", online_db.url, "downgrade", A)
+    assert offline_db.schema() == online_db.schema()
+    assert offline_db.version() == online_db.version() == [A]
+    assert offline_db.query("SELECT id, name FROM items ORDER BY id") == \
+        [["1", "bolt"], ["2", "nut"]]
