@@ -84,6 +84,7 @@ bench:
 	@$(MAKE) --no-print-directory build
 	RETORT_BIN=$(abspath $(BUILD))/retort/cli/retort bench/run
 	RETORT_BIN=$(abspath $(BUILD))/retort/cli/retort bench/autogen
+	BENCH_BUILD=$(abspath $(BUILD)) bench/service
 
 fmt:
 	git ls-files -z '*.c' '*.h' | xargs -0 -r clang-format -i
