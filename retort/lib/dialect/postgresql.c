@@ -234,10 +234,29 @@ static int pg_pipe_send(rt__db *base, const char *sql, bool flush, rt_error *err
 	return 0;
 }
 
+/* COPY has no data to go with it in a migration: what COPY TO STDOUT sends
+ * is dropped and COPY FROM STDIN is refused, so the statement ends with a
+ * result of its own instead of leaving the connection in COPY mode. */
+static PGresult *end_copy(pg_db *db, PGresult *res)
+{
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st != PGRES_COPY_OUT && st != PGRES_COPY_IN)
+		return res;
+	PQclear(res);
+	if (st == PGRES_COPY_IN) {
+		PQputCopyEnd(db->conn, "a migration has no data for COPY FROM STDIN");
+	} else {
+		char *row;
+		while (PQgetCopyData(db->conn, &row, 0) > 0)
+			PQfreemem(row);
+	}
+	return PQgetResult(db->conn);
+}
+
 static int pg_pipe_receive(rt__db *base, rt_error *err)
 {
 	pg_db *db = (pg_db *)base;
-	PGresult *res = PQgetResult(db->conn);
+	PGresult *res = end_copy(db, PQgetResult(db->conn));
 	if (!res)
 		return result_error(db, NULL, err);
 	/* each statement's results end with a NULL before the next one's */

@@ -112,3 +112,20 @@ def test_transaction_false_between_pipelined_steps(pg_project):
     log = p.query("SELECT revision, direction FROM retort_version_log ORDER BY seq")
     assert log == [[a, "upgrade"], [b, "upgrade"], [c, "upgrade"]]
     assert p.db.scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_items_name'") == "1"
+
+
+def test_copy_in_a_migration_does_not_stall_the_pipeline(pg_project):
+    """COPY has no data to go with it in a migration: what COPY TO STDOUT
+    sends is dropped, COPY FROM STDIN fails the migration like any error."""
+    p = pg_project
+    a, b, c = rev("a1"), rev("b2"), rev("c3")
+    p.add(a, None, up="CREATE TABLE ta (id INTEGER);\nCOPY (SELECT 1) TO STDOUT;", message="a")
+    bad = p.add(b, a, up="CREATE TABLE tb (id INTEGER);\nCOPY tb FROM STDIN;", message="b")
+    p.add(c, b, up="CREATE TABLE tc (id INTEGER);", message="c")
+
+    proc = p.run("upgrade", "head", expect=1, timeout=60)
+    assert_error(proc, f"{bad.name}:", f"stays at {a}")
+    assert p.version() == [a]
+    assert p.db.has_table("ta")
+    assert not p.db.has_table("tb")
+    assert not p.db.has_table("tc")
