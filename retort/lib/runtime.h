@@ -29,11 +29,12 @@ void rt__log_step(rt_ctx *ctx, const rt_step *step);
 int rt__statement_failed(const rt_step *step, const rt__stmt *st, const char *const *heads,
                          size_t n, rt_error *err);
 
-/* Runs steps[0..nsteps), each in its own transaction section, through the
- * dialect's pipeline (pipeline.c): each in its own transaction with its
- * version-table change and log row, sent without waiting for the previous
- * one. Stops at the first failure, which leaves the database after the
- * steps before it; *heads (arena array) and *n follow the steps applied. */
+/* Runs steps[0..nsteps), all with transactional sections, through the
+ * dialect's pipeline members (pipeline.c): each in its own transaction with
+ * its version-table change and log row, sent without waiting for the
+ * previous one. Stops at the first failure, which leaves the database after
+ * the steps before it; *heads and *n follow the steps applied (the new
+ * array lives in a, like everything the run allocates). */
 int rt__run_pipelined(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
                       const rt_step *steps, size_t nsteps, rt_error *err);
 
