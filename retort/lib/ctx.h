@@ -23,7 +23,7 @@ struct rt_ctx {
 
 /* Formats and sends one log line (no-op without a callback). */
 void rt__ctx_log(rt_ctx *ctx, rt_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Reloads the graph from disk (after a new script was written). */
 int rt__ctx_reload(rt_ctx *ctx, rt_error *err);

@@ -20,8 +20,8 @@
 #include "util/banned.h"
 
 /* Resolves the left side of a range to a set of heads. */
-static int range_start(rt_ctx *ctx, rt__arena *a, const char *from, const char ***heads,
-                       size_t *n, rt_error *err)
+static int range_start(rt_ctx *ctx, rt__arena *a, const char *from, const char ***heads, size_t *n,
+                       rt_error *err)
 {
 	*heads = NULL;
 	*n = 0;
@@ -53,8 +53,8 @@ static int range_start(rt_ctx *ctx, rt__arena *a, const char *from, const char *
 }
 
 /* The statements of step's section for dialect (none when it has none). */
-static int statements(rt__arena *a, rt_dialect dialect, const rt_step *step,
-                      const rt_section **sec, rt__stmt **stmts, size_t *n, rt_error *err)
+static int statements(rt__arena *a, rt_dialect dialect, const rt_step *step, const rt_section **sec,
+                      rt__stmt **stmts, size_t *n, rt_error *err)
 {
 	*sec = rt_script_section(step->script, step->direction, dialect);
 	*stmts = NULL;
@@ -101,8 +101,7 @@ static int replay_to(rt_ctx *ctx, rt__db *mem, rt__arena *a, const char *const *
 		rt__stmt *stmts;
 		size_t nstmts;
 		rc = statements(a, RT_DIALECT_SQLITE, &plan.steps[i], &sec, &stmts, &nstmts, err);
-		rc = rc ? rc
-		        : run_in_memory(mem, a, &plan.steps[i], sec, stmts, nstmts, NULL, err);
+		rc = rc ? rc : run_in_memory(mem, a, &plan.steps[i], sec, stmts, nstmts, NULL, err);
 	}
 	rt_plan_release(&plan);
 	return rc;
@@ -123,11 +122,13 @@ static int render_step(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, rt__db *me
 	rt_buf down = RT_BUF_INIT;
 	rc = rt__join_ids(&down, step->script->down_revisions, step->script->n_down);
 	if (step->direction == RT_UP)
-		rc = rc ? rc : rt_buf_printf(out, "-- Running upgrade %s -> %s\n\n", down.data,
-		                             step->script->revision);
+		rc = rc ? rc
+		        : rt_buf_printf(out, "-- Running upgrade %s -> %s\n\n", down.data,
+		                        step->script->revision);
 	else
-		rc = rc ? rc : rt_buf_printf(out, "-- Running downgrade %s -> %s\n\n",
-		                             step->script->revision, down.data);
+		rc = rc ? rc
+		        : rt_buf_printf(out, "-- Running downgrade %s -> %s\n\n",
+		                        step->script->revision, down.data);
 	rt_buf_release(&down);
 	rc = rc ? rc : rt_buf_puts(out, tx ? "BEGIN;\n\n" : "");
 	for (size_t i = 0; !rc && !mem && i < nstmts; i++)
@@ -152,8 +153,7 @@ static int render_step(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, rt__db *me
 	return rc ? rt_error_set(err, RT_ERR_NOMEM, "out of memory") : 0;
 }
 
-int rt_ctx_offline_sql(rt_ctx *ctx, rt_direction dir, const char *range, rt_buf *out,
-                       rt_error *err)
+int rt_ctx_offline_sql(rt_ctx *ctx, rt_direction dir, const char *range, rt_buf *out, rt_error *err)
 {
 	rt_dialect dialect;
 	int rc = rt_ctx_dialect(ctx, &dialect, err);
@@ -187,7 +187,8 @@ int rt_ctx_offline_sql(rt_ctx *ctx, rt_direction dir, const char *range, rt_buf 
 	                         rt_dialect_name(dialect)))
 		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	if (!rc && n == 0 && dir == RT_UP) {
-		if (rt__vt_create_sql(out, rt_config_version_table(ctx->cfg)) || rt_buf_puts(out, "\n"))
+		if (rt__vt_create_sql(out, rt_config_version_table(ctx->cfg)) ||
+		    rt_buf_puts(out, "\n"))
 			rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	}
 	for (size_t i = 0; !rc && i < plan.n; i++)

@@ -33,11 +33,11 @@ void rt__log_step(rt_ctx *ctx, const rt_step *step)
 	if (rt__join_ids(&down, s->down_revisions, s->n_down))
 		return;
 	if (step->direction == RT_UP)
-		rt__ctx_log(ctx, RT_LOG_INFO, "Running upgrade %s -> %s, %s", down.data, s->revision,
-		            s->message);
+		rt__ctx_log(ctx, RT_LOG_INFO, "Running upgrade %s -> %s, %s", down.data,
+		            s->revision, s->message);
 	else
-		rt__ctx_log(ctx, RT_LOG_INFO, "Running downgrade %s -> %s, %s", s->revision, down.data,
-		            s->message);
+		rt__ctx_log(ctx, RT_LOG_INFO, "Running downgrade %s -> %s, %s", s->revision,
+		            down.data, s->message);
 	rt_buf_release(&down);
 }
 
@@ -259,8 +259,8 @@ static bool in_transaction(const rt__db *db, const rt_step *step)
 }
 
 /* One step, statement by statement: SQLite, and transaction=false sections. */
-static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
-                    const rt_step *step, rt_error *err)
+static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n, const rt_step *step,
+                    rt_error *err)
 {
 	rt__db *db = ctx->db;
 	const rt_section *sec = rt_script_section(step->script, step->direction, db->ops->dialect);
@@ -277,8 +277,8 @@ static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n,
 	rt__log_step(ctx, step);
 	if (!tx) {
 		for (size_t i = 0; i < nstmts; i++)
-			if ((rc = db->ops->run(db, a, step->script->path, stmts[i].line, stmts[i].sql,
-			                       stmts[i].len, err)))
+			if ((rc = db->ops->run(db, a, step->script->path, stmts[i].line,
+			                       stmts[i].sql, stmts[i].len, err)))
 				return rt__statement_failed(step, &stmts[i], *heads, *n, err);
 	}
 	if ((rc = db->ops->begin(db, err)))

@@ -12,8 +12,8 @@
  * invalid revision id characters, unknown "retort:" marker, unknown or
  * malformed section option (e.g. "transaction=maybe", "dialect=oracle"), a
  * direction+dialect section given twice, SQL before the first marker. */
-int rt__script_parse(rt__arena *a, const char *path, const char *text, size_t len,
-                     rt_script *out, rt_error *err);
+int rt__script_parse(rt__arena *a, const char *path, const char *text, size_t len, rt_script *out,
+                     rt_error *err);
 
 /* What a new script says. */
 typedef struct rt__script_spec {

@@ -21,16 +21,19 @@ int rt__vt_create_sql(rt_buf *out, const char *vt)
 {
 	int rc = rt_buf_puts(out, "CREATE TABLE IF NOT EXISTS ");
 	rc = rc ? rc : rt_buf_add_ident(out, vt);
-	rc = rc ? rc : rt_buf_puts(out, " (\n    version_num VARCHAR(32) NOT NULL,\n    CONSTRAINT ");
+	rc = rc ? rc
+	        : rt_buf_puts(out, " (\n    version_num VARCHAR(32) NOT NULL,\n    CONSTRAINT ");
 	rc = rc ? rc : rt_buf_printf(out, "%s_pkc", vt);
-	rc = rc ? rc : rt_buf_puts(out, " PRIMARY KEY (version_num)\n);\nCREATE TABLE IF NOT EXISTS ");
+	rc = rc ? rc
+	        : rt_buf_puts(out, " PRIMARY KEY (version_num)\n);\nCREATE TABLE IF NOT EXISTS ");
 	rc = rc ? rc : ident_log(out, vt);
-	rc = rc ? rc : rt_buf_puts(out, " (\n    seq INTEGER NOT NULL,\n"
-	                                "    revision VARCHAR(32) NOT NULL,\n"
-	                                "    direction VARCHAR(9) NOT NULL,\n"
-	                                "    checksum VARCHAR(64) NOT NULL,\n"
-	                                "    applied_at VARCHAR(40) NOT NULL,\n"
-	                                "    duration_ms INTEGER NOT NULL\n);\n");
+	rc = rc ? rc
+	        : rt_buf_puts(out, " (\n    seq INTEGER NOT NULL,\n"
+	                           "    revision VARCHAR(32) NOT NULL,\n"
+	                           "    direction VARCHAR(9) NOT NULL,\n"
+	                           "    checksum VARCHAR(64) NOT NULL,\n"
+	                           "    applied_at VARCHAR(40) NOT NULL,\n"
+	                           "    duration_ms INTEGER NOT NULL\n);\n");
 	return rc;
 }
 
@@ -66,9 +69,10 @@ int rt__vt_log_sql(rt_buf *out, const char *vt)
 	int rc = rt_buf_puts(out, "INSERT INTO ");
 	rc = rc ? rc : ident_log(out, vt);
 	rc = rc ? rc
-	        : rt_buf_puts(out, " (seq, revision, direction, checksum, applied_at, duration_ms) "
-	                           "SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, CURRENT_TIMESTAMP, "
-	                           "CAST($4 AS INTEGER) FROM ");
+	        : rt_buf_puts(out,
+	                      " (seq, revision, direction, checksum, applied_at, duration_ms) "
+	                      "SELECT COALESCE(MAX(seq), 0) + 1, $1, $2, $3, CURRENT_TIMESTAMP, "
+	                      "CAST($4 AS INTEGER) FROM ");
 	return rc ? rc : ident_log(out, vt);
 }
 
@@ -118,13 +122,13 @@ int rt__vt_guard_literal(rt_buf *out, const char *vt, const char *const *heads, 
 	return rc || !n ? rc : rt_buf_printf(out, ")) <> %zu", n);
 }
 
-int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step,
-                       const char *duration_sql)
+int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step, const char *duration_sql)
 {
 	int rc = rt_buf_puts(out, "INSERT INTO ");
 	rc = rc ? rc : ident_log(out, vt);
-	rc = rc ? rc : rt_buf_puts(out, " (seq, revision, direction, checksum, applied_at, duration_ms) "
-	                                "SELECT COALESCE(MAX(seq), 0) + 1, ");
+	rc = rc ? rc
+	        : rt_buf_puts(out, " (seq, revision, direction, checksum, applied_at, duration_ms) "
+	                           "SELECT COALESCE(MAX(seq), 0) + 1, ");
 	rc = rc ? rc : rt_buf_add_literal(out, step->script->revision);
 	rc = rc ? rc : rt_buf_puts(out, ", ");
 	rc = rc ? rc : rt_buf_add_literal(out, rt__direction_word(step->direction));
@@ -139,8 +143,9 @@ int rt__vt_checksums_sql(rt_buf *out, const char *vt)
 {
 	int rc = rt_buf_puts(out, "SELECT l.revision, l.checksum FROM ");
 	rc = rc ? rc : ident_log(out, vt);
-	rc = rc ? rc : rt_buf_puts(out, " l WHERE l.direction = 'upgrade' AND l.seq = "
-	                                "(SELECT MAX(m.seq) FROM ");
+	rc = rc ? rc
+	        : rt_buf_puts(out, " l WHERE l.direction = 'upgrade' AND l.seq = "
+	                           "(SELECT MAX(m.seq) FROM ");
 	rc = rc ? rc : ident_log(out, vt);
 	return rc ? rc : rt_buf_puts(out, " m WHERE m.revision = l.revision) ORDER BY l.revision");
 }

@@ -31,8 +31,7 @@ int rt__vt_log_sql(rt_buf *out, const char *vt);
  * for offline scripts and for migrations sent as one message. Revision ids
  * and checksums are plain [A-Za-z0-9_] text, quoted as literals. */
 int rt__vt_change_literal(rt_buf *out, const char *vt, const rt_version_change *c);
-int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step,
-                       const char *duration_sql);
+int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step, const char *duration_sql);
 /* The statements of rt__vt_change_literal one at a time, for a pipeline,
  * where each statement is sent on its own. */
 int rt__vt_delete_literal(rt_buf *out, const char *vt, const char *rev);

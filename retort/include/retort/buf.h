@@ -20,7 +20,9 @@ typedef struct rt_buf {
 	size_t limit;
 } rt_buf;
 
+/* clang-format off */
 #define RT_BUF_INIT {(char *)"", 0, 0, 0}
+/* clang-format on */
 
 void rt_buf_init(rt_buf *b, size_t limit);
 void rt_buf_release(rt_buf *b); /* frees and re-initialises; keeps limit */

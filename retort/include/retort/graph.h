@@ -46,7 +46,7 @@ const rt_script *rt_graph_lookup(const rt_graph *g, const char *id, rt_error *er
 
 /* The hint every command gives when the database records a revision that
  * rt_graph_lookup cannot find. */
-#define RT_UNKNOWN_REVISION_HINT                                                               \
+#define RT_UNKNOWN_REVISION_HINT                                                              \
 	"the database was stamped with a revision this project does not have; `retort stamp " \
 	"--purge <rev>` resets it"
 
@@ -79,8 +79,8 @@ typedef struct rt_plan {
  *    didn't produce 3 migrations"), or downgrade target that is not below
  *    the current revision.
  * On success the caller owns out->steps (free()). */
-int rt_graph_plan(const rt_graph *g, const char *const *current, size_t n_current,
-                  rt_direction dir, const char *target, rt_plan *out, rt_error *err);
+int rt_graph_plan(const rt_graph *g, const char *const *current, size_t n_current, rt_direction dir,
+                  const char *target, rt_plan *out, rt_error *err);
 void rt_plan_release(rt_plan *plan);
 
 /* The version-table change of one step applied to heads[0..n): revision ids

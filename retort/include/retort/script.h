@@ -53,8 +53,8 @@ typedef struct rt_script {
 	size_t n_depends;
 	rt_section *sections;
 	size_t n_sections;
-	const char *header;  /* the header comment block, "-- " stripped, for show */
-	char checksum[65];   /* SHA-256 of the file bytes, lowercase hex */
+	const char *header; /* the header comment block, "-- " stripped, for show */
+	char checksum[65];  /* SHA-256 of the file bytes, lowercase hex */
 } rt_script;
 
 /* The section to run for direction on dialect: a section naming the dialect

@@ -142,8 +142,9 @@ int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err)
 	rc = rc ? rc : rt__compare(&live, &models, &ops, &diags, err);
 	rc = rc ? rc : rt__ops_inverse(&ops, &down, err);
 	rt_buf up_sql = RT_BUF_INIT, down_sql = RT_BUF_INIT;
-	if (!rc && (rt__render_sql(&up_sql, &ops, db->ops->dialect) ||
-	            rt__render_sql(&down_sql, &down, db->ops->dialect) || describe(&ops, &diags, out)))
+	if (!rc &&
+	    (rt__render_sql(&up_sql, &ops, db->ops->dialect) ||
+	     rt__render_sql(&down_sql, &down, db->ops->dialect) || describe(&ops, &diags, out)))
 		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	if (!rc) {
 		out->upgrade_sql = rt_buf_detach(&up_sql);
@@ -177,8 +178,9 @@ int rt_ctx_edited_scripts(rt_ctx *ctx, char ***lines, size_t *n, rt_error *err)
 	rt_buf sql = RT_BUF_INIT;
 	rt__rows rows = {0};
 	if (!rc && exists) {
-		rc = rt__vt_checksums_sql(&sql, vt) ? rt_error_set(err, RT_ERR_NOMEM, "out of memory")
-		                                      : db->ops->query(db, &a, sql.data, NULL, 0, &rows, err);
+		rc = rt__vt_checksums_sql(&sql, vt)
+		         ? rt_error_set(err, RT_ERR_NOMEM, "out of memory")
+		         : db->ops->query(db, &a, sql.data, NULL, 0, &rows, err);
 	}
 	rt_buf line = RT_BUF_INIT;
 	for (size_t r = 0; !rc && r < rows.nrows; r++) {

@@ -8,8 +8,8 @@ static const struct {
 	rt_dialect dialect;
 	const rt__db_ops *ops;
 } dialects[] = {
-	{RT_DIALECT_POSTGRESQL, &rt__postgresql_ops},
-	{RT_DIALECT_SQLITE, &rt__sqlite_ops},
+    {RT_DIALECT_POSTGRESQL, &rt__postgresql_ops},
+    {RT_DIALECT_SQLITE, &rt__sqlite_ops},
 };
 
 const rt__db_ops *rt__dialect_ops(rt_dialect d)

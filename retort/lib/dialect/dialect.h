@@ -94,8 +94,8 @@ extern const rt__db_ops rt__postgresql_ops;
 extern const rt__db_ops rt__sqlite_ops;
 
 /* The introspect members (dialect/pg_introspect.c, sqlite_introspect.c). */
-int rt__pg_introspect(rt__db *db, const char *schema, const char *const *skip_tables,
-                      size_t nskip, rt__schema *out, rt_error *err);
+int rt__pg_introspect(rt__db *db, const char *schema, const char *const *skip_tables, size_t nskip,
+                      rt__schema *out, rt_error *err);
 int rt__sqlite_introspect(rt__db *db, const char *schema, const char *const *skip_tables,
                           size_t nskip, rt__schema *out, rt_error *err);
 

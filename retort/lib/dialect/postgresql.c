@@ -192,11 +192,10 @@ static int pg_unlock(rt__db *db, const char *key, rt_error *err)
 
 static int pg_table_exists(rt__db *db, const char *name, bool *out, rt_error *err)
 {
-	static const char sql[] =
-		"SELECT 1 FROM pg_catalog.pg_class c "
-		"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-		"WHERE c.relname = $1 AND c.relkind IN ('r', 'p') "
-		"AND n.nspname = pg_catalog.current_schema()";
+	static const char sql[] = "SELECT 1 FROM pg_catalog.pg_class c "
+	                          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	                          "WHERE c.relname = $1 AND c.relkind IN ('r', 'p') "
+	                          "AND n.nspname = pg_catalog.current_schema()";
 	const char *params[] = {name};
 	rt__arena a;
 	rt__arena_init(&a);
@@ -299,21 +298,22 @@ static int pg_pipe_end(rt__db *base, rt_error *err)
 }
 
 const rt__db_ops rt__postgresql_ops = {
-	.dialect = RT_DIALECT_POSTGRESQL,
-	.duration_sql = "CAST(EXTRACT(EPOCH FROM pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000 "
-	                "AS INTEGER)",
-	.connect = pg_connect,
-	.close = pg_close,
-	.exec = pg_exec,
-	.query = pg_query,
-	.begin = pg_begin,
-	.lock = pg_lock,
-	.unlock = pg_unlock,
-	.table_exists = pg_table_exists,
-	.query_table = pg_query_table,
-	.introspect = rt__pg_introspect,
-	.run = rt__pg_run,
-	.pipe_send = pg_pipe_send,
-	.pipe_receive = pg_pipe_receive,
-	.pipe_end = pg_pipe_end,
+    .dialect = RT_DIALECT_POSTGRESQL,
+    .duration_sql =
+        "CAST(EXTRACT(EPOCH FROM pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000 "
+        "AS INTEGER)",
+    .connect = pg_connect,
+    .close = pg_close,
+    .exec = pg_exec,
+    .query = pg_query,
+    .begin = pg_begin,
+    .lock = pg_lock,
+    .unlock = pg_unlock,
+    .table_exists = pg_table_exists,
+    .query_table = pg_query_table,
+    .introspect = rt__pg_introspect,
+    .run = rt__pg_run,
+    .pipe_send = pg_pipe_send,
+    .pipe_receive = pg_pipe_receive,
+    .pipe_end = pg_pipe_end,
 };

@@ -44,8 +44,8 @@ static int sq_connect(const rt_url *url, rt__db **out, rt_error *err)
 		free(db);
 		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	}
-	int rc = sqlite3_open_v2(url->path, &db->conn,
-	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	int rc =
+	    sqlite3_open_v2(url->path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
 		rt_error_set(err, RT_ERR_DB, "cannot open %s: %s", url->display,
 		             db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));
@@ -87,7 +87,8 @@ static int sq_query(rt__db *base, rt__arena *a, const char *sql, const char *con
 	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(db, err);
 	for (size_t i = 0; i < nparams; i++) {
-		if (sqlite3_bind_text(st, (int)i + 1, params[i], -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		if (sqlite3_bind_text(st, (int)i + 1, params[i], -1, SQLITE_TRANSIENT) !=
+		    SQLITE_OK) {
 			sqlite3_finalize(st);
 			return db_error(db, err);
 		}
@@ -98,9 +99,11 @@ static int sq_query(rt__db *base, rt__arena *a, const char *sql, const char *con
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((nrows + 1) * ncols > cap) {
 			size_t want = cap;
-			char **grown = rt__arena_grow(a, cells, nrows * ncols, &want, sizeof(char *));
+			char **grown =
+			    rt__arena_grow(a, cells, nrows * ncols, &want, sizeof(char *));
 			while (grown && want < (nrows + 1) * ncols)
-				grown = rt__arena_grow(a, grown, nrows * ncols, &want, sizeof(char *));
+				grown =
+				    rt__arena_grow(a, grown, nrows * ncols, &want, sizeof(char *));
 			if (!grown) {
 				sqlite3_finalize(st);
 				return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
@@ -190,17 +193,17 @@ static int sq_query_table(rt__db *db, rt__arena *a, const char *table, const cha
 }
 
 const rt__db_ops rt__sqlite_ops = {
-	.dialect = RT_DIALECT_SQLITE,
-	.duration_sql = "0",
-	.connect = sq_connect,
-	.close = sq_close,
-	.exec = sq_exec,
-	.query = sq_query,
-	.begin = sq_begin,
-	.lock = sq_lock,
-	.unlock = sq_unlock,
-	.table_exists = sq_table_exists,
-	.query_table = sq_query_table,
-	.introspect = rt__sqlite_introspect,
-	.run = rt__sqlite_run,
+    .dialect = RT_DIALECT_SQLITE,
+    .duration_sql = "0",
+    .connect = sq_connect,
+    .close = sq_close,
+    .exec = sq_exec,
+    .query = sq_query,
+    .begin = sq_begin,
+    .lock = sq_lock,
+    .unlock = sq_unlock,
+    .table_exists = sq_table_exists,
+    .query_table = sq_query_table,
+    .introspect = rt__sqlite_introspect,
+    .run = rt__sqlite_run,
 };

@@ -83,8 +83,9 @@ static int render_index(rt_buf *b, const char *table, const rt__index *ix)
 	rc = rc ? rc : rt_buf_puts(b, " (");
 	for (size_t k = 0; !rc && k < ix->nkeys; k++) {
 		rc = rt_buf_puts(b, k ? ", " : "");
-		rc = rc ? rc : (ix->key_is_expr[k] ? rt_buf_puts(b, ix->keys[k])
-		                                   : rt_buf_add_ident(b, ix->keys[k]));
+		rc = rc ? rc
+		        : (ix->key_is_expr[k] ? rt_buf_puts(b, ix->keys[k])
+		                              : rt_buf_add_ident(b, ix->keys[k]));
 	}
 	rc = rc ? rc : rt_buf_puts(b, ")");
 	if (!rc && ix->where)
@@ -100,8 +101,7 @@ static int exec_buf(rt__db *db, rt_buf *b, rt_error *err)
 }
 
 /* The CREATE TRIGGER texts of a table: dropping the table drops them. */
-static int read_triggers(rt__db *db, rt__arena *a, const char *table, rt__rows *out,
-                         rt_error *err)
+static int read_triggers(rt__db *db, rt__arena *a, const char *table, rt__rows *out, rt_error *err)
 {
 	const char *params[] = {table};
 	return db->ops->query(db, a,
@@ -212,7 +212,8 @@ int rt__sqlite_run(rt__db *db, rt__arena *a, const char *file, int line, const c
 			name = st.actions[i].new_name;
 	rt__table *nt = rt__schema_table(&next, name);
 	if (!nt)
-		return rt_error_set(err, RT_ERR_STATE, "table '%s' vanished while rebuilding", name);
+		return rt_error_set(err, RT_ERR_STATE, "table '%s' vanished while rebuilding",
+		                    name);
 	rc = rebuild(db, a, old, nt, &st, err);
 	return rc ? rc : check_foreign_keys(db, a, name, err);
 }

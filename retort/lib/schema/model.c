@@ -246,7 +246,8 @@ static int copy_table(rt__schema *d, rt__table *t)
 	if (rc)
 		return -RT_ERR_NOMEM;
 	t->columns = copy_array(d->arena, t->columns, t->ncolumns, sizeof(rt__column));
-	t->constraints = copy_array(d->arena, t->constraints, t->nconstraints, sizeof(rt__constraint));
+	t->constraints =
+	    copy_array(d->arena, t->constraints, t->nconstraints, sizeof(rt__constraint));
 	t->indexes = copy_array(d->arena, t->indexes, t->nindexes, sizeof(rt__index));
 	if (!t->columns || !t->constraints || !t->indexes)
 		return -RT_ERR_NOMEM;
@@ -255,9 +256,9 @@ static int copy_table(rt__schema *d, rt__table *t)
 	t->cap_indexes = t->nindexes ? t->nindexes : 1;
 	for (size_t i = 0; i < t->ncolumns; i++) {
 		rt__column *c = &t->columns[i];
-		if (copy_str(d, &c->name) || copy_str(d, &c->type) || copy_str(d, &c->default_expr) ||
-		    copy_str(d, &c->identity) || copy_str(d, &c->comment) ||
-		    copy_str(d, &c->renamed_from))
+		if (copy_str(d, &c->name) || copy_str(d, &c->type) ||
+		    copy_str(d, &c->default_expr) || copy_str(d, &c->identity) ||
+		    copy_str(d, &c->comment) || copy_str(d, &c->renamed_from))
 			return -RT_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < t->nconstraints; i++) {
@@ -348,6 +349,7 @@ void rt__schema_sort(rt__schema *s)
 		if (t->nindexes)
 			qsort(t->indexes, t->nindexes, sizeof(rt__index), by_index);
 		if (t->nconstraints)
-			qsort(t->constraints, t->nconstraints, sizeof(rt__constraint), by_constraint);
+			qsort(t->constraints, t->nconstraints, sizeof(rt__constraint),
+			      by_constraint);
 	}
 }

@@ -30,7 +30,7 @@ typedef struct rt__srcpos {
 
 typedef struct rt__column {
 	const char *name;
-	const char *type;         /* e.g. "character varying(20)", "integer", "VARCHAR(20)" */
+	const char *type; /* e.g. "character varying(20)", "integer", "VARCHAR(20)" */
 	bool not_null;
 	const char *default_expr; /* NULL: no server default */
 	const char *identity;     /* NULL, "ALWAYS" or "BY DEFAULT" (PostgreSQL identity) */
@@ -71,8 +71,8 @@ typedef struct rt__index {
 	const char **keys; /* column names or expression texts, in order; a key may
 	                    * carry " DESC" */
 	size_t nkeys;
-	bool *key_is_expr; /* per key: true for an expression */
-	const char *where; /* partial index predicate, or NULL */
+	bool *key_is_expr;  /* per key: true for an expression */
+	const char *where;  /* partial index predicate, or NULL */
 	const char *method; /* NULL or "btree" for the default; else e.g. "gin" */
 	rt__srcpos pos;
 } rt__index;

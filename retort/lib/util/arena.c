@@ -9,7 +9,7 @@
 #include "util/banned.h"
 
 #define BLOCK_MIN (16u * 1024u)
-#define ALIGN 16u
+#define ALIGN     16u
 
 struct rt__arena_block {
 	rt__arena_block *next;

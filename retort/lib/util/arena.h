@@ -17,8 +17,8 @@ typedef struct rt__arena {
 void rt__arena_init(rt__arena *a);
 void rt__arena_release(rt__arena *a);
 
-void *rt__arena_alloc(rt__arena *a, size_t size);              /* zeroed, 16-aligned */
-void *rt__arena_array(rt__arena *a, size_t n, size_t size);    /* zeroed, n*size checked */
+void *rt__arena_alloc(rt__arena *a, size_t size);           /* zeroed, 16-aligned */
+void *rt__arena_array(rt__arena *a, size_t n, size_t size); /* zeroed, n*size checked */
 char *rt__arena_strdup(rt__arena *a, const char *s);
 char *rt__arena_strndup(rt__arena *a, const char *s, size_t n);
 char *rt__arena_printf(rt__arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -9,10 +9,9 @@
 static const struct {
 	const char *name;
 	int status;
-} error_table[] = {
-	{"RT_OK", 0},
+} error_table[] = {{"RT_OK", 0},
 #define RT__ERR_ROW(name, status, text) {#name, status},
-	RT_ERROR_LIST(RT__ERR_ROW)
+                   RT_ERROR_LIST(RT__ERR_ROW)
 #undef RT__ERR_ROW
 };
 
@@ -41,8 +40,8 @@ int rt_error_set(rt_error *err, rt_code code, const char *fmt, ...)
 	return rc;
 }
 
-int rt_error_at(rt_error *err, rt_code code, const char *file, int line, int col,
-                const char *fmt, ...)
+int rt_error_at(rt_error *err, rt_code code, const char *file, int line, int col, const char *fmt,
+                ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

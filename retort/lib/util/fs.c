@@ -85,7 +85,8 @@ int rt__fs_create(const char *path, const char *data, size_t len, rt_error *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0)
-		return rt_error_set(err, RT_ERR_IO, "cannot create '%s': %s", path, strerror(errno));
+		return rt_error_set(err, RT_ERR_IO, "cannot create '%s': %s", path,
+		                    strerror(errno));
 	size_t off = 0;
 	while (off < len) {
 		ssize_t w = write(fd, data + off, len - off);
@@ -95,7 +96,8 @@ int rt__fs_create(const char *path, const char *data, size_t len, rt_error *err)
 			int e = errno;
 			close(fd);
 			unlink(path);
-			return rt_error_set(err, RT_ERR_IO, "cannot write '%s': %s", path, strerror(e));
+			return rt_error_set(err, RT_ERR_IO, "cannot write '%s': %s", path,
+			                    strerror(e));
 		}
 		off += (size_t)w;
 	}
@@ -120,8 +122,8 @@ int rt__fs_mkdirs(const char *path, rt_error *err)
 			*p = '\0';
 			if (mkdir(tmp, 0777) != 0 && errno != EEXIST) {
 				int e = errno;
-				rt_error_set(err, RT_ERR_IO, "cannot create directory '%s': %s", tmp,
-				             strerror(e));
+				rt_error_set(err, RT_ERR_IO, "cannot create directory '%s': %s",
+				             tmp, strerror(e));
 				free(tmp);
 				return -RT_ERR_IO;
 			}

@@ -58,11 +58,11 @@ static void limit_refuses_and_keeps_contents(void **state)
 static const struct {
 	const char *in, *literal, *ident;
 } quote_cases[] = {
-	{"plain", "'plain'", "\"plain\""},
-	{"it's", "'it''s'", "\"it's\""},
-	{"say \"hi\"", "'say \"hi\"'", "\"say \"\"hi\"\"\""},
-	{"", "''", "\"\""},
-	{"'; DROP TABLE x; --", "'''; DROP TABLE x; --'", "\"'; DROP TABLE x; --\""},
+    {"plain", "'plain'", "\"plain\""},
+    {"it's", "'it''s'", "\"it's\""},
+    {"say \"hi\"", "'say \"hi\"'", "\"say \"\"hi\"\"\""},
+    {"", "''", "\"\""},
+    {"'; DROP TABLE x; --", "'''; DROP TABLE x; --'", "\"'; DROP TABLE x; --\""},
 };
 
 static void quoting(void **state)
@@ -129,12 +129,12 @@ static void errors_record_location_and_codes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(empty_buffer_is_empty_string),
-		cmocka_unit_test(appends_and_formats),
-		cmocka_unit_test(limit_refuses_and_keeps_contents),
-		cmocka_unit_test(quoting),
-		cmocka_unit_test(arena_allocates_and_grows),
-		cmocka_unit_test(errors_record_location_and_codes),
+	    cmocka_unit_test(empty_buffer_is_empty_string),
+	    cmocka_unit_test(appends_and_formats),
+	    cmocka_unit_test(limit_refuses_and_keeps_contents),
+	    cmocka_unit_test(quoting),
+	    cmocka_unit_test(arena_allocates_and_grows),
+	    cmocka_unit_test(errors_record_location_and_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -91,4 +91,3 @@ bool api_validated(http_request *req, http_response *res, const schema *s, schem
 	json_decref(errors);
 	return true;
 }
-
