@@ -87,6 +87,49 @@ static int rank_of(const rt__ddl_stmt *d)
 	}
 }
 
+/* Statements that would end or split the scratch transaction: on
+ * PostgreSQL a COMMIT there would keep the scratch schema in the live
+ * database. */
+static const char *const transaction_words[] = {
+    "ABORT", "BEGIN", "COMMIT", "END", "PREPARE", "RELEASE", "ROLLBACK", "SAVEPOINT", "START",
+};
+
+/* The statement's first word (after comments), upper-cased into out. */
+static void first_word(const char *sql, size_t len, char out[16])
+{
+	size_t i = 0, n = 0;
+	while (i < len) {
+		if (sql[i] == ' ' || sql[i] == '\t' || sql[i] == '\n' || sql[i] == '\r') {
+			i++;
+		} else if (i + 1 < len && sql[i] == '-' && sql[i + 1] == '-') {
+			while (i < len && sql[i] != '\n')
+				i++;
+		} else if (i + 1 < len && sql[i] == '/' && sql[i + 1] == '*') {
+			for (i += 2; i + 1 < len && !(sql[i] == '*' && sql[i + 1] == '/'); i++)
+				;
+			i += 2;
+		} else {
+			break;
+		}
+	}
+	for (; i < len && n < 15 && ((sql[i] | 0x20) >= 'a' && (sql[i] | 0x20) <= 'z'); i++)
+		out[n++] = (char)(sql[i] & ~0x20);
+	out[n] = '\0';
+}
+
+static int refuse_transaction_control(const char *path, const rt__stmt *st, rt_error *err)
+{
+	char word[16];
+	first_word(st->sql, st->len, word);
+	for (size_t i = 0; i < sizeof(transaction_words) / sizeof(transaction_words[0]); i++)
+		if (!strcmp(word, transaction_words[i]))
+			return rt_error_at(err, RT_ERR_PARSE, path, st->line, 0,
+			                   "%s in a model file: models are applied inside retort's "
+			                   "own transaction and cannot control it",
+			                   word);
+	return 0;
+}
+
 static int parse_file(rt__arena *a, rt__schema *scratch, rt_dialect dialect, const char *path,
                       model_set *set, rt_error *err)
 {
@@ -106,6 +149,9 @@ static int parse_file(rt__arena *a, rt__schema *scratch, rt_dialect dialect, con
 		if (set->n == set->cap &&
 		    !(set->v = rt__arena_grow(a, set->v, set->n, &set->cap, sizeof(model_stmt))))
 			return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+		if (ddl[i].kind == RT__DDL_OTHER &&
+		    (rc = refuse_transaction_control(path, &stmts[i], err)))
+			return rc;
 		model_stmt *m = &set->v[set->n++];
 		memset(m, 0, sizeof(*m));
 		m->text = stmts[i];

@@ -252,6 +252,21 @@ def test_refused_foreign_key_on_a_cycle(pg_auto):
     assert scratch_schemas(pg_auto) == []
 
 
+@pytest.mark.parametrize("statement", ["COMMIT", "commit", "/* x */ ROLLBACK", "BEGIN",
+                                       "START TRANSACTION", "SAVEPOINT s", "END"])
+def test_models_cannot_control_the_transaction(pg_auto, statement):
+    """A COMMIT among the models would keep the scratch schema in the live
+    database: it is refused at its file and line before anything runs."""
+    pg_auto.model("CREATE TABLE a (id INTEGER PRIMARY KEY);\n"
+                  f"-- finish\n{statement};\nCREATE TABLE b (id INTEGER);\n", name="m.sql")
+    word = statement.split()[-1 if statement.startswith("/*") else 0].upper()
+    for args in (["check"], ["inspect", "--models"], ["revision", "--autogenerate", "-m", "x"]):
+        proc = pg_auto.run(*args, expect=1)
+        assert_error(proc, f"m.sql:3: {word} in a model file", "cannot control it")
+    assert pg_auto.scripts() == []
+    assert scratch_schemas(pg_auto) == []
+
+
 def test_duplicate_table_in_models(sqlite_auto):
     sqlite_auto.model("CREATE TABLE a (id INTEGER PRIMARY KEY);\n", name="one.sql")
     sqlite_auto.model("\nCREATE TABLE a (id INTEGER);\n", name="two.sql")
