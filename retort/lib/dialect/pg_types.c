@@ -89,20 +89,78 @@ static const char *literal_end(const char *s)
 	return NULL;
 }
 
+/* type without its "(...)" modifier, wherever it sits ("timestamp(3) with
+ * time zone" -> "timestamp with time zone"), into out; false when too long. */
+static bool without_modifier(const char *type, size_t len, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (type[i] == '(') {
+			while (i < len && type[i] != ')')
+				i++;
+			continue;
+		}
+		if (n + 1 >= cap)
+			return false;
+		out[n++] = type[i];
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/* Whether a cast to cast[0..len) is a cast to the column's own type: the
+ * type itself, its name without the modifier (the server prints
+ * "'x'::character varying" for a varchar(10) column), or bpchar, the
+ * internal name of character(n). */
+static bool casts_to(const char *cast, size_t len, const char *type)
+{
+	char c[128], t[128];
+	if (len == strlen(type) && !strncmp(cast, type, len))
+		return true;
+	if (!without_modifier(cast, len, c, sizeof c) ||
+	    !without_modifier(type, strlen(type), t, sizeof t))
+		return false;
+	if (!strncmp(c, "bpchar", 6) && !strncmp(t, "character", 9) &&
+	    strncmp(t, "character varying", 17))
+		return !strcmp(c + 6, t + 9);
+	return !strcmp(c, t);
+}
+
+/* A cast that changes no literal's value on the way to a string column: a
+ * string type without a length (the server writes 'x'::character
+ * varying::text for a text column whose default was set on a varchar). On
+ * the way to any other type it matters: 'now'::text::date is evaluated at
+ * each insert, 'now'::date once. */
+static bool neutral_cast(const char *cast, size_t len, const char *type)
+{
+	static const char *const strings[] = {"character varying", "text"};
+	bool to_string = !strncmp(type, "character", 9) || !strncmp(type, "text", 4);
+	for (size_t i = 0; to_string && i < sizeof(strings) / sizeof(strings[0]); i++)
+		if (len == strlen(strings[i]) && !strncmp(cast, strings[i], len))
+			return true;
+	return false;
+}
+
 const char *rt__pg_default_spelling(rt__arena *a, const char *def, const char *type)
 {
 	const char *end = literal_end(def);
 	if (!end || strncmp(end, "::", 2))
 		return def;
+	/* a chain of casts, each neutral or, the last, to the column's type (after
+	 * ALTER TYPE text a varchar column's default stays 'x'::character varying) */
 	const char *cast = end + 2;
-	/* the column's type, or its name without the modifier */
-	size_t tl = strlen(type), cl = strlen(cast);
-	const char *mod = strchr(type, '(');
-	bool same =
-	    (cl == tl && !strcmp(cast, type)) ||
-	    (mod && !strchr(mod, ' ') && cl == (size_t)(mod - type) && !strncmp(cast, type, cl));
-	if (!same)
-		return def;
+	for (;;) {
+		const char *next = strstr(cast, "::");
+		size_t len = next ? (size_t)(next - cast) : strlen(cast);
+		if (!next) {
+			if (!casts_to(cast, len, type) && !neutral_cast(cast, len, type))
+				return def;
+			break;
+		}
+		if (!neutral_cast(cast, len, type))
+			return def;
+		cast = next + 2;
+	}
 	char *out = rt__arena_alloc(a, (size_t)(end - def) + 1);
 	if (!out)
 		return NULL;

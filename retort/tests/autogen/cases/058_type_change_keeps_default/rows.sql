@@ -1,0 +1,1 @@
+INSERT INTO notes (id, title, code) VALUES (1, 'first', 'xyz');
