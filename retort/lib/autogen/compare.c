@@ -365,7 +365,10 @@ static int con_op(cmp *c, rt__op_kind kind, const rt__table *t, const rt__constr
 }
 
 /* Named constraints match by name; where either side has no name (SQLite),
- * by definition. A changed definition is a drop and an add. */
+ * by definition. A primary key always matches by definition: a table has
+ * one, and its name is not compared (PostgreSQL keeps "<old>_pkey" on a
+ * renamed table, and inspect leaves it out). A changed definition is a drop
+ * and an add. */
 static int constraints(cmp *c, const rt__table *dt, const rt__table *mt)
 {
 	bool *used = rt__arena_array(c->out->arena, dt->nconstraints + 1, sizeof(bool));
@@ -374,12 +377,13 @@ static int constraints(cmp *c, const rt__table *dt, const rt__table *mt)
 	for (size_t i = 0; i < mt->nconstraints; i++) {
 		const rt__constraint *m = &mt->constraints[i];
 		size_t k = dt->nconstraints;
-		for (size_t j = 0; m->name && j < dt->nconstraints && k == dt->nconstraints; j++)
+		bool by_name = m->name && m->kind != RT__CON_PRIMARY;
+		for (size_t j = 0; by_name && j < dt->nconstraints && k == dt->nconstraints; j++)
 			if (!used[j] && str_eq(dt->constraints[j].name, m->name))
 				k = j;
 		for (size_t j = 0; k == dt->nconstraints && j < dt->nconstraints; j++) {
 			const rt__constraint *d = &dt->constraints[j];
-			if (!used[j] && (!d->name || !m->name) && con_same(c, mt->name, d, m))
+			if (!used[j] && (!d->name || !by_name) && con_same(c, mt->name, d, m))
 				k = j;
 		}
 		if (k < dt->nconstraints) {
