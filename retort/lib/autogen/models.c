@@ -90,14 +90,20 @@ static int rank_of(const rt__ddl_stmt *d)
 /* Statements that would end or split the scratch transaction: on
  * PostgreSQL a COMMIT there would keep the scratch schema in the live
  * database. */
+/* Statements that would end or split the scratch transaction: on
+ * PostgreSQL a COMMIT there would keep the scratch schema in the live
+ * database. PREPARE counts only as PREPARE TRANSACTION. */
 static const char *const transaction_words[] = {
     "ABORT", "BEGIN", "COMMIT", "END", "PREPARE", "RELEASE", "ROLLBACK", "SAVEPOINT", "START",
 };
 
-/* The statement's first word (after comments), upper-cased into out. */
-static void first_word(const char *sql, size_t len, char out[16])
+/* The index of the first token at or after i: past white space, a UTF-8
+ * byte-order mark, -- comments and block comments (which nest on
+ * PostgreSQL). */
+static size_t skip_blank(const char *sql, size_t len, size_t i, bool nested)
 {
-	size_t i = 0, n = 0;
+	if (i == 0 && len >= 3 && !memcmp(sql, "\xEF\xBB\xBF", 3))
+		i = 3;
 	while (i < len) {
 		if (sql[i] == ' ' || sql[i] == '\t' || sql[i] == '\n' || sql[i] == '\r') {
 			i++;
@@ -105,24 +111,46 @@ static void first_word(const char *sql, size_t len, char out[16])
 			while (i < len && sql[i] != '\n')
 				i++;
 		} else if (i + 1 < len && sql[i] == '/' && sql[i + 1] == '*') {
-			for (i += 2; i + 1 < len && !(sql[i] == '*' && sql[i + 1] == '/'); i++)
-				;
-			i += 2;
+			int depth = 0;
+			do {
+				if (i + 1 < len && sql[i] == '/' && sql[i + 1] == '*') {
+					depth = nested || depth == 0 ? depth + 1 : depth;
+					i += 2;
+				} else if (i + 1 < len && sql[i] == '*' && sql[i + 1] == '/') {
+					depth--;
+					i += 2;
+				} else {
+					i++;
+				}
+			} while (depth > 0 && i < len);
 		} else {
 			break;
 		}
 	}
+	return i;
+}
+
+/* The word (letters) at i, upper-cased into out; returns the index after it. */
+static size_t word_at(const char *sql, size_t len, size_t i, char out[16])
+{
+	size_t n = 0;
 	for (; i < len && n < 15 && ((sql[i] | 0x20) >= 'a' && (sql[i] | 0x20) <= 'z'); i++)
 		out[n++] = (char)(sql[i] & ~0x20);
 	out[n] = '\0';
+	return i;
 }
 
-static int refuse_transaction_control(const char *path, const rt__stmt *st, rt_error *err)
+static int refuse_transaction_control(const char *path, const rt__stmt *st, rt_dialect dialect,
+                                      rt_error *err)
 {
-	char word[16];
-	first_word(st->sql, st->len, word);
-	for (size_t i = 0; i < sizeof(transaction_words) / sizeof(transaction_words[0]); i++)
-		if (!strcmp(word, transaction_words[i]))
+	bool nested = dialect == RT_DIALECT_POSTGRESQL;
+	char word[16], next[16];
+	size_t i = word_at(st->sql, st->len, skip_blank(st->sql, st->len, 0, nested), word);
+	word_at(st->sql, st->len, skip_blank(st->sql, st->len, i, nested), next);
+	if (!strcmp(word, "PREPARE") && strcmp(next, "TRANSACTION"))
+		return 0;
+	for (size_t k = 0; k < sizeof(transaction_words) / sizeof(transaction_words[0]); k++)
+		if (!strcmp(word, transaction_words[k]))
 			return rt_error_at(err, RT_ERR_PARSE, path, st->line, 0,
 			                   "%s in a model file: models are applied inside retort's "
 			                   "own transaction and cannot control it",
@@ -150,7 +178,7 @@ static int parse_file(rt__arena *a, rt__schema *scratch, rt_dialect dialect, con
 		    !(set->v = rt__arena_grow(a, set->v, set->n, &set->cap, sizeof(model_stmt))))
 			return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 		if (ddl[i].kind == RT__DDL_OTHER &&
-		    (rc = refuse_transaction_control(path, &stmts[i], err)))
+		    (rc = refuse_transaction_control(path, &stmts[i], dialect, err)))
 			return rc;
 		model_stmt *m = &set->v[set->n++];
 		memset(m, 0, sizeof(*m));

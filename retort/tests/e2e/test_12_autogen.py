@@ -253,7 +253,9 @@ def test_refused_foreign_key_on_a_cycle(pg_auto):
 
 
 @pytest.mark.parametrize("statement", ["COMMIT", "commit", "/* x */ ROLLBACK", "BEGIN",
-                                       "START TRANSACTION", "SAVEPOINT s", "END"])
+                                       "START TRANSACTION", "SAVEPOINT s", "END",
+                                       "/* a /* nested */ b */ COMMIT",
+                                       "PREPARE TRANSACTION 'x'"])
 def test_models_cannot_control_the_transaction(pg_auto, statement):
     """A COMMIT among the models would keep the scratch schema in the live
     database: it is refused at its file and line before anything runs."""
@@ -265,6 +267,12 @@ def test_models_cannot_control_the_transaction(pg_auto, statement):
         assert_error(proc, f"m.sql:3: {word} in a model file", "cannot control it")
     assert pg_auto.scripts() == []
     assert scratch_schemas(pg_auto) == []
+
+
+def test_models_may_prepare_a_statement(pg_auto):
+    """PREPARE alone is not transaction control."""
+    pg_auto.model("CREATE TABLE a (id INTEGER PRIMARY KEY);\nPREPARE q AS SELECT 1;\n")
+    assert "table a" in pg_auto.run("inspect", "--models").stdout
 
 
 def test_duplicate_table_in_models(sqlite_auto):
