@@ -8,6 +8,7 @@
 #include "autogen/ops.h"
 #include "autogen/render.h"
 #include "dialect/dialect.h"
+#include "graph_internal.h"
 #include "runtime.h"
 #include "schema/dump.h"
 #include "version_table.h"
@@ -37,9 +38,11 @@ static int require_head(rt_ctx *ctx, rt_error *err)
 		return rc;
 	/* A revision the scripts lack is its own problem, not "behind": say so. */
 	for (size_t i = 0; i < ncur; i++)
-		if (!rt_graph_lookup(ctx->graph, cur[i], err)) {
+		if (rt__graph_find(ctx->graph, cur[i]) == RT__NO_NODE) {
+			rc = rt_error_set(err, RT_ERR_REVISION,
+			                  "Can't locate revision identified by '%s'", cur[i]);
 			rt_error_hint(err, RT_UNKNOWN_REVISION_HINT);
-			return -(int)err->code;
+			return rc;
 		}
 	const rt_script *const *heads = rt_graph_heads(ctx->graph, &nheads);
 	const char **want = calloc(nheads + 1, sizeof(char *));
