@@ -25,8 +25,9 @@ typedef struct rt_buf {
 /* clang-format on */
 
 void rt_buf_init(rt_buf *b, size_t limit);
-void rt_buf_release(rt_buf *b); /* frees and re-initialises; keeps limit */
-void rt_buf_reset(rt_buf *b);   /* length 0, keeps the allocation */
+void rt_buf_release(rt_buf *b);              /* frees and re-initialises; keeps limit */
+void rt_buf_reset(rt_buf *b);                /* length 0, keeps the allocation */
+void rt_buf_truncate(rt_buf *b, size_t len); /* keeps the first len bytes, if fewer */
 
 int rt_buf_add(rt_buf *b, const void *data, size_t len);
 int rt_buf_puts(rt_buf *b, const char *s);

@@ -55,6 +55,10 @@ static int sq_connect(const rt_url *url, rt__db **out, rt_error *err)
 		return -RT_ERR_DB;
 	}
 	sqlite3_busy_timeout(db->conn, BUSY_TIMEOUT_MS);
+	/* An in-memory database is retort's scratch (models, offline SQL): a
+	 * statement there must not reach files through ATTACH. */
+	if (memory)
+		sqlite3_limit(db->conn, SQLITE_LIMIT_ATTACHED, 0);
 	*out = &db->base;
 	return 0;
 }

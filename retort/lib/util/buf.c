@@ -31,6 +31,14 @@ void rt_buf_reset(rt_buf *b)
 		b->data[0] = '\0';
 }
 
+void rt_buf_truncate(rt_buf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->data[len] = '\0';
+	}
+}
+
 static int grow(rt_buf *b, size_t extra)
 {
 	if (extra > SIZE_MAX - b->len - 1)

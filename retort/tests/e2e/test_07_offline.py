@@ -193,3 +193,20 @@ def test_offline_sql_carries_out_sqlite_rebuilds(project, databases):
     assert offline_db.version() == online_db.version() == [A]
     assert offline_db.query("SELECT id, name FROM items ORDER BY id") == \
         [["1", "bolt"], ["2", "nut"]]
+
+
+def test_offline_prints_what_the_migrations_alone_cannot_run(project):
+    """A statement on a table the migrations did not create (made by hand,
+    then stamped) cannot run in the in-memory database SQLite's offline SQL
+    is worked out in: it is printed as written, with a warning, and an
+    ATTACH there reaches no file."""
+    project.add(A, None, message="legacy rows", up=(
+        "INSERT INTO legacy (id) VALUES (1);\n"
+        f"ATTACH DATABASE '{project.root}/side_effect.db' AS side;"),
+        down_sql="DELETE FROM legacy;")
+    proc = project.run("upgrade", "--sql", "head")
+    assert "INSERT INTO legacy (id) VALUES (1);" in proc.stdout
+    assert "ATTACH DATABASE" in proc.stdout
+    assert not (project.root / "side_effect.db").exists()
+    if project.db.dialect == "sqlite":
+        assert "not run in the in-memory SQLite database" in proc.stderr, proc.stderr
