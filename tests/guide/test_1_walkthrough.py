@@ -116,6 +116,9 @@ def test_add_column(walk):
     down = walk.block("add-column.down")
     assert down.stdout.split()[0] == HEAD_AT_START, down.stdout
     assert "timezone" not in walk.columns("users")
+    # "retort check now fails with Target database is not up to date"
+    behind = walk.sh("retort check", check=False)
+    assert behind.returncode == 1 and "Target database is not up to date" in behind.stderr
     walk.block("add-column.up-again")
     assert current(walk) == new_rev and "timezone" in walk.columns("users")
 
