@@ -64,8 +64,11 @@ int cmd_current(cli_env *env, int argc, char **argv)
 	if (verbose)
 		print_url_line(env->cfg);
 	for (size_t i = 0; i < n; i++) {
+		/* a version row names a revision exactly: no prefix, no label */
 		const rt_script *s = rt_graph_lookup(g, rows[i], &err);
-		if (!s) {
+		if (!s || strcmp(s->revision, rows[i])) {
+			rt_error_set(&err, RT_ERR_REVISION,
+			             "Can't locate revision identified by '%s'", rows[i]);
 			rt_error_hint(&err, RT_UNKNOWN_REVISION_HINT);
 			return cli_fail(&err);
 		}

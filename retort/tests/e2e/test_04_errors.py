@@ -51,6 +51,15 @@ def test_database_at_unknown_revision(two):
     assert two.db.has_table("ta") and not two.db.has_table("tb")
 
 
+@pytest.mark.parametrize("row", [A[:6], "ab"])
+def test_version_row_must_name_a_revision_exactly(two, row):
+    """A prefix in the version table (unique or not) is not a revision."""
+    two.run("upgrade", A)
+    two.query(f"UPDATE retort_version SET version_num = '{row}'")
+    for args in (["current"], ["upgrade", "head"], ["check"]):
+        assert_error(two.run(*args, expect=1), "can't locate revision", row, "stamp --purge")
+
+
 def test_missing_down_revision(sqlite_project):
     sqlite_project.add(A, rev("99"), message="orphan")
     proc = sqlite_project.run("history", expect=1)
