@@ -185,14 +185,11 @@ int rt_ctx_offline_sql(rt_ctx *ctx, rt_direction dir, const char *range, rt_buf 
 	size_t n;
 	rt_plan plan = {0};
 	rt__db *mem = NULL;
-	rt_url memory = {.dialect = RT_DIALECT_SQLITE,
-	                 .path = (char *)":memory:",
-	                 .display = (char *)"sqlite://"};
 	if (!from)
 		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	rc = rc ? rc : range_start(ctx, &a, from, &heads, &n, err);
 	if (!rc && dialect == RT_DIALECT_SQLITE) {
-		rc = rt__db_connect(&memory, &mem, err);
+		rc = rt__db_connect_memory(&mem, err);
 		rc = rc ? rc : replay_to(ctx, mem, &a, heads, n, err);
 	}
 	rc = rc ? rc : rt_graph_plan(ctx->graph, heads, n, dir, *to ? to : "heads", &plan, err);

@@ -272,7 +272,7 @@ static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n, c
 		                   db->ops->dialect, &stmts, &nstmts, err);
 	if (rc)
 		return rc;
-	bool tx = in_transaction(db, step);
+	bool tx = !sec || sec->transaction;
 	double start = now_ms();
 	rt__log_step(ctx, step);
 	if (!tx) {

@@ -28,8 +28,8 @@ int rt__vt_log_sql(rt_buf *out, const char *vt);
 
 /* Literal statements (each ending ";\n") for a version change and for the
  * log row of one step (duration_sql: an SQL expression for its duration):
- * for offline scripts and for migrations sent as one message. Revision ids
- * and checksums are plain [A-Za-z0-9_] text, quoted as literals. */
+ * for offline scripts, and the log row for the pipeline. Revision ids and
+ * checksums are plain [A-Za-z0-9_] text, quoted as literals. */
 int rt__vt_change_literal(rt_buf *out, const char *vt, const rt_version_change *c);
 int rt__vt_log_literal(rt_buf *out, const char *vt, const rt_step *step, const char *duration_sql);
 /* The statements of rt__vt_change_literal one at a time, for a pipeline,

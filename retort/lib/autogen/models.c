@@ -341,30 +341,7 @@ static int add_foreign_key(rt_buf *b, const rt__table *t, const rt__constraint *
 	int rc = rt_buf_puts(b, "ALTER TABLE ");
 	rc = rc ? rc : rt_buf_add_ident(b, t->name);
 	rc = rc ? rc : rt_buf_puts(b, " ADD ");
-	if (!rc && k->name) {
-		rc = rt_buf_puts(b, "CONSTRAINT ");
-		rc = rc ? rc : rt_buf_add_ident(b, k->name);
-		rc = rc ? rc : rt_buf_putc(b, ' ');
-	}
-	rc = rc ? rc : rt_buf_puts(b, "FOREIGN KEY (");
-	for (size_t i = 0; !rc && i < k->ncolumns; i++)
-		rc = (i ? rt_buf_puts(b, ", ") : 0) || rt_buf_add_ident(b, k->columns[i]);
-	rc = rc ? rc : rt_buf_puts(b, ") REFERENCES ");
-	rc = rc ? rc : rt_buf_add_ident(b, k->ref_table);
-	if (!rc && k->nref_columns) {
-		rc = rt_buf_puts(b, " (");
-		for (size_t i = 0; !rc && i < k->nref_columns; i++)
-			rc = (i ? rt_buf_puts(b, ", ") : 0) ||
-			     rt_buf_add_ident(b, k->ref_columns[i]);
-		rc = rc ? rc : rt_buf_putc(b, ')');
-	}
-	if (!rc && k->on_delete)
-		rc = rt_buf_printf(b, " ON DELETE %s", k->on_delete);
-	if (!rc && k->on_update)
-		rc = rt_buf_printf(b, " ON UPDATE %s", k->on_update);
-	if (!rc && k->deferrable)
-		rc = rt_buf_puts(b, k->initially_deferred ? " DEFERRABLE INITIALLY DEFERRED"
-		                                          : " DEFERRABLE");
+	rc = rc ? rc : rt__ddl_render_constraint(b, k);
 	return rc ? -RT_ERR_NOMEM : 0;
 }
 
@@ -552,11 +529,8 @@ static int apply_postgresql(rt_ctx *ctx, rt__arena *a, model_stmt **seq, size_t 
 
 static int apply_sqlite(rt__arena *a, model_stmt **seq, size_t n, rt__schema *out, rt_error *err)
 {
-	rt_url memory = {.dialect = RT_DIALECT_SQLITE,
-	                 .path = (char *)":memory:",
-	                 .display = (char *)"sqlite://"};
 	rt__db *db;
-	int rc = rt__db_connect(&memory, &db, err);
+	int rc = rt__db_connect_memory(&db, err);
 	if (rc)
 		return rc;
 	sent *v;

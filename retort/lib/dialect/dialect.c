@@ -28,6 +28,14 @@ int rt__db_connect(const rt_url *url, rt__db **out, rt_error *err)
 	return ops->connect(url, out, err);
 }
 
+int rt__db_connect_memory(rt__db **out, rt_error *err)
+{
+	rt_url memory = {.dialect = RT_DIALECT_SQLITE,
+	                 .path = (char *)":memory:",
+	                 .display = (char *)"sqlite://"};
+	return rt__db_connect(&memory, out, err);
+}
+
 void rt__db_close(rt__db *db)
 {
 	if (db)

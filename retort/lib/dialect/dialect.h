@@ -108,6 +108,9 @@ int rt__sqlite_run(rt__db *db, rt__arena *a, const char *file, int line, const c
 const rt__db_ops *rt__dialect_ops(rt_dialect d);
 
 int rt__db_connect(const rt_url *url, rt__db **out, rt_error *err);
+/* A new in-memory SQLite database, retort's scratch (models, offline SQL);
+ * close it with rt__db_close. */
+int rt__db_connect_memory(rt__db **out, rt_error *err);
 void rt__db_close(rt__db *db);
 
 #endif

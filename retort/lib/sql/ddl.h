@@ -123,4 +123,9 @@ int rt__ddl_apply(rt__schema *s, const rt__ddl_stmt *st, rt_error *err);
  * autogenerate. */
 int rt__ddl_render_create_table(rt_buf *out, const rt__table *t, rt_dialect dialect);
 
+/* One table constraint as CREATE TABLE holds it ("[CONSTRAINT name]
+ * FOREIGN KEY (a) REFERENCES t (id) ..."), into out; also what ALTER TABLE
+ * ... ADD takes. */
+int rt__ddl_render_constraint(rt_buf *out, const rt__constraint *c);
+
 #endif

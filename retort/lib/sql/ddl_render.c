@@ -101,7 +101,7 @@ static int render_foreign(rt_buf *b, const rt__constraint *c)
 	return rc;
 }
 
-static int render_constraint(rt_buf *b, const rt__constraint *c)
+int rt__ddl_render_constraint(rt_buf *b, const rt__constraint *c)
 {
 	static const char *const keywords[] = {
 	    [RT__CON_PRIMARY] = "PRIMARY KEY ",
@@ -151,7 +151,7 @@ int rt__ddl_render_create_table(rt_buf *out, const rt__table *t, rt_dialect dial
 			continue;
 		rc = rt_buf_puts(out, sep);
 		if (!rc)
-			rc = render_constraint(out, c);
+			rc = rt__ddl_render_constraint(out, c);
 		sep = ",\n" INDENT;
 	}
 	if (!rc && (t->ncolumns || t->nconstraints))
