@@ -38,7 +38,12 @@ struct core_db {
 	core__stmt_cache cache;
 	unsigned next_stmt_id; /* libpq statement names s1, s2, ... */
 	bool broken;           /* set by run when the connection failed */
-	core_db *next;         /* the pool's list of every connection */
+	unsigned connects;     /* how many times connect succeeded: who saw which session */
+	/* queries from fibers (PostgreSQL): the connection's pg_pipeline, and
+	 * whether the thread's event loop has ended (no query may wait) */
+	void *pipeline;
+	bool loop_hooked, loop_ended;
+	core_db *next; /* the pool's list of every connection */
 };
 
 extern const core__db_backend core__db_pg;

@@ -5,6 +5,11 @@
  * A connection is "alive" when libpq can read what the server sent without
  * error: a server that shut down has sent a FATAL and closed the socket, so
  * the next request reconnects instead of failing first.
+ *
+ * Called from a fiber (a worker's request), a query goes through the
+ * connection's pipeline (core/pg_pipeline.h) and the worker serves other
+ * requests while it waits; called from anywhere else it blocks, as libpq's
+ * plain calls do.
  */
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -14,6 +19,8 @@
 #include <string.h>
 
 #include "core/db_backend.h"
+#include "core/pg_pipeline.h"
+#include "core/sched.h"
 #include "banned.h"
 
 /* SQLSTATEs that mean the connection, not the statement, failed:
@@ -32,14 +39,17 @@ static bool connection_state(const char *state)
 	return false;
 }
 
-static int classify(core_db *db, PGresult *res, core_db_error *err)
+/* mine: the session that answered is still db's (a fiber's answer may
+ * arrive after another fiber reconnected). */
+static int classify(core_db *db, PGresult *res, bool mine, core_db_error *err)
 {
 	PGconn *conn = db->handle;
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
 	core_db_status st = CORE_DB_ERROR;
-	if (PQstatus(conn) == CONNECTION_BAD || connection_state(state)) {
-		db->broken = true;
+	if ((mine && PQstatus(conn) == CONNECTION_BAD) || connection_state(state)) {
+		if (mine)
+			db->broken = true;
 		st = CORE_DB_UNAVAILABLE;
 	} else if (state && strcmp(state, "23505") == 0) {
 		st = CORE_DB_UNIQUE;
@@ -77,12 +87,15 @@ static int pg_connect(core_db *db, const char *target, core_db_error *err)
 	PQclear(res);
 	db->handle = conn;
 	db->next_stmt_id = 0;
+	db->connects++;
 	return 0;
 }
 
 static bool pg_alive(core_db *db)
 {
 	PGconn *conn = db->handle;
+	if (db->pipeline) /* its socket's callback reads and notices a failure */
+		return PQstatus(conn) == CONNECTION_OK && pg_pipeline_ok(db->pipeline);
 	if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK)
 		return false;
 	/* a notice of shutdown arrives as an unsolicited error result */
@@ -91,6 +104,8 @@ static bool pg_alive(core_db *db)
 
 static void pg_close(core_db *db)
 {
+	pg_pipeline_free(db->pipeline);
+	db->pipeline = NULL;
 	PQfinish(db->handle);
 }
 
@@ -109,7 +124,7 @@ static int prepared(core_db *db, const char *sql, char name[24], core_db_error *
 		snprintf(name, 24, "s%" PRIuPTR, id);
 		PGresult *res = PQprepare(db->handle, name, sql, 0, NULL);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			return classify(db, res, err);
+			return classify(db, res, true, err);
 		PQclear(res);
 		if (core__stmt_put(&db->cache, sql, (void *)id))
 			return core__db_fail(err, CORE_DB_NOMEM, "out of memory");
@@ -146,6 +161,78 @@ static int collect(PGresult *res, core_db_result **out, core_db_error *err)
 
 enum { MAX_PARAMS = 64 };
 
+/* The thread's event loop ended: nothing reads the socket any more. */
+static void loop_ended(void *ctx)
+{
+	core_db *db = ctx;
+	db->loop_ended = true;
+	if (db->pipeline)
+		pg_pipeline_shut(db->pipeline);
+}
+
+static pg_pipeline *pipeline(core_db *db, core_fiber *self, core_db_error *err)
+{
+	if (db->pipeline)
+		return db->pipeline;
+	core_sched *s = core_fiber_sched(self);
+	pg_pipeline *p;
+	if (!db->loop_hooked) {
+		if (core_sched_at_exit(s, loop_ended, db)) {
+			core__db_fail(err, CORE_DB_ERROR, "cannot hook the event loop's end");
+			return NULL;
+		}
+		db->loop_hooked = true;
+	}
+	if (pg_pipeline_new(db->handle, s, &p)) {
+		db->broken = true;
+		core__db_fail(err, CORE_DB_UNAVAILABLE, "cannot pipeline the connection: %s",
+		              PQerrorMessage(db->handle));
+		return NULL;
+	}
+	db->pipeline = p;
+	return p;
+}
+
+/* Runs sql through the pipeline, parking self until the answer. *res is
+ * the caller's on 0; *mine says whether db still holds the session that
+ * answered. Statements are cached only once their prepare succeeded, on
+ * the session that prepared them (a fiber that sees the same text before
+ * then prepares its own copy). */
+static int run_piped(core_db *db, core_fiber *self, const char *sql, const char *const *values,
+                     size_t n, PGresult **res, bool *mine, core_db_error *err)
+{
+	if (db->loop_ended)
+		return core__db_fail(err, CORE_DB_UNAVAILABLE, "the service is stopping");
+	pg_pipeline *p = pipeline(db, self, err);
+	if (!p)
+		return err->status;
+	char name[24];
+	pg_query q = {.sql = sql, .n = (int)n, .values = values};
+	uintptr_t id = 0;
+	if (plain(sql, n)) {
+		q.tx = strcmp(sql, "BEGIN") == 0 ? PG_TX_BEGIN : PG_TX_END;
+	} else {
+		id = (uintptr_t)core__stmt_find(&db->cache, sql);
+		q.prepare = !id;
+		if (!id)
+			id = ++db->next_stmt_id;
+		snprintf(name, sizeof name, "s%" PRIuPTR, id);
+		q.name = name;
+	}
+	unsigned session = db->connects;
+	bool prepared;
+	if (pg_pipeline_call(p, &q, res, &prepared))
+		return core__db_fail(err, CORE_DB_UNAVAILABLE,
+		                     "the connection to the database was lost");
+	*mine = db->connects == session && db->handle;
+	if (prepared && *mine && !core__stmt_find(&db->cache, sql) &&
+	    core__stmt_put(&db->cache, sql, (void *)id)) {
+		PQclear(*res);
+		return core__db_fail(err, CORE_DB_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
 static int pg_run(core_db *db, const char *sql, const core_db_param *params, size_t n,
                   core_db_result **out, int64_t *affected, core_db_error *err)
 {
@@ -174,8 +261,17 @@ static int pg_run(core_db *db, const char *sql, const core_db_param *params, siz
 			break;
 		}
 	}
+	core_fiber *self = core_fiber_self();
 	PGresult *res;
-	if (plain(sql, n)) {
+	bool mine = true;
+	if (self) {
+		int rc = run_piped(db, self, sql, values, n, &res, &mine, err);
+		if (rc)
+			return rc;
+	} else if (db->pipeline) {
+		return core__db_fail(err, CORE_DB_ERROR,
+		                     "a pipelined connection used outside a fiber");
+	} else if (plain(sql, n)) {
 		res = PQexec(db->handle, sql);
 	} else {
 		char name[24];
@@ -186,7 +282,7 @@ static int pg_run(core_db *db, const char *sql, const core_db_param *params, siz
 	}
 	ExecStatusType st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		return classify(db, res, err);
+		return classify(db, res, mine, err);
 	int rc = 0;
 	if (affected) {
 		const char *t = PQcmdTuples(res);

@@ -7,21 +7,34 @@
  * MHD's completion notice writes the log line and frees the state. The
  * in-flight counter lets a stop wait for answers still being computed while
  * idle keep-alive connections do not hold it up.
+ *
+ * Each worker is a thread with a daemon of its own (the workers' listening
+ * sockets share the port through SO_REUSEPORT, so the kernel spreads
+ * connections over them) driven by the worker's event loop (core/sched.h).
+ * A handler runs in a fiber: when it waits for the database the connection
+ * is suspended and the worker goes on with other requests; the fiber's end
+ * resumes it, and the next round of the daemon sends the answer.
  */
 #include "http/server.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/ids.h"
 #include "core/log.h"
+#include "core/sched.h"
 #include "http/response.h"
 #include "http/router.h"
 #include "retort/buf.h"
@@ -29,16 +42,35 @@
 
 enum { PATH_MAX_LEN = 2048 };
 
+/* How far a stop has gone; workers read it at each round of their loop. */
+enum { RUNNING, QUIESCING, STOPPING };
+
+typedef struct worker {
+	http_server *s;
+	struct MHD_Daemon *daemon;
+	core_sched *sched;
+	int wake_fd; /* eventfd: the stop's nudge */
+	pthread_t thread;
+	bool started, quiesced;
+} worker;
+
 struct http_server {
 	const http_server_config *cfg;
-	struct MHD_Daemon *daemon;
+	worker *workers;
+	unsigned n_workers;
 	atomic_int inflight;
+	atomic_int phase;
 };
 
 typedef struct request_state {
 	http_request req;
+	http_response res;
+	worker *w;
+	struct MHD_Connection *conn;
 	rt_buf body;
 	bool too_large;
+	bool running; /* the handler's fiber is parked; the connection suspended */
+	bool ready;   /* res holds the answer, to be sent */
 	bool answered;
 	int status;
 	struct timespec start;
@@ -143,12 +175,15 @@ static void dispatch(http_server *s, request_state *st, http_response *res)
 	route->handler(req, res);
 }
 
-static request_state *state_new(http_server *s, struct MHD_Connection *c, const char *url,
+static request_state *state_new(worker *w, struct MHD_Connection *c, const char *url,
                                 const char *method)
 {
+	http_server *s = w->s;
 	request_state *st = calloc(1, sizeof *st);
 	if (!st)
 		return NULL;
+	st->w = w;
+	st->conn = c;
 	clock_gettime(CLOCK_MONOTONIC, &st->start);
 	rt_buf_init(&st->body, s->cfg->max_body_bytes);
 	st->req.method = http_method_parse(method);
@@ -174,15 +209,31 @@ static bool declared_too_large(struct MHD_Connection *c, size_t limit)
 	return end != cl && n > limit;
 }
 
+static void run_handler(void *arg)
+{
+	request_state *st = arg;
+	dispatch(st->w->s, st, &st->res);
+}
+
+/* The handler's fiber returned after parking: answer in the next round. */
+static void handler_done(void *arg)
+{
+	request_state *st = arg;
+	st->running = false;
+	st->ready = true;
+	MHD_resume_connection(st->conn);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
 {
 	(void)version;
-	http_server *s = cls;
+	worker *w = cls;
+	http_server *s = w->s;
 	request_state *st = *req_cls;
 	if (!st) {
-		if (!(st = state_new(s, c, url, method)))
+		if (!(st = state_new(w, c, url, method)))
 			return MHD_NO; /* out of memory: drop the connection */
 		*req_cls = st;
 		atomic_fetch_add(&s->inflight, 1);
@@ -197,11 +248,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (st->answered)
+	if (st->answered || st->running)
 		return MHD_YES;
-	http_response res = {0};
-	dispatch(s, st, &res);
-	return send_response(st, c, &res);
+	if (!st->ready) {
+		int rc = core_sched_spawn(w->sched, run_handler, st, handler_done, st);
+		if (rc == 0) {
+			st->running = true;
+			MHD_suspend_connection(c);
+			return MHD_YES;
+		}
+		if (rc < 0)
+			http_internal_error(&st->res); /* no stack for a fiber */
+	}
+	return send_response(st, c, &st->res);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
@@ -252,6 +311,122 @@ static int resolve(const char *host, unsigned port, struct sockaddr_storage *out
 	return 0;
 }
 
+static void on_daemon_ready(void *ctx, uint32_t events)
+{
+	(void)ctx;
+	(void)events; /* the round that follows runs the daemon */
+}
+
+static void on_wake(void *ctx, uint32_t events)
+{
+	(void)events;
+	worker *w = ctx;
+	uint64_t n;
+	if (read(w->wake_fd, &n, sizeof n) < 0 && errno != EAGAIN)
+		core_log(CORE_LOG_WARNING, "http: stop notice: %s", strerror(errno));
+}
+
+static int round_timeout(worker *w)
+{
+	MHD_UNSIGNED_LONG_LONG t;
+	if (MHD_get_timeout(w->daemon, &t) != MHD_YES)
+		return -1;
+	return t > INT_MAX ? INT_MAX : (int)t;
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	http_server *s = w->s;
+	while (atomic_load(&s->phase) != STOPPING) {
+		if (atomic_load(&s->phase) == QUIESCING && !w->quiesced) {
+			MHD_socket listener = MHD_quiesce_daemon(w->daemon);
+			if (listener != MHD_INVALID_SOCKET)
+				close(listener);
+			w->quiesced = true;
+		}
+		if (core_sched_poll(w->sched, round_timeout(w)) < 0) {
+			core_log(CORE_LOG_ERROR, "http: event loop: %s", strerror(errno));
+			break;
+		}
+		MHD_run(w->daemon);
+	}
+	/* what still waits (for a database that does not answer) gives up,
+	 * and the answers it makes leave before the connections close */
+	core_sched_finish(w->sched);
+	MHD_run(w->daemon);
+	return NULL;
+}
+
+static int worker_init(worker *w, http_server *s, struct sockaddr *addr, char *err, size_t errlen)
+{
+	const http_server_config *cfg = s->cfg;
+	w->s = s;
+	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (w->wake_fd < 0 || core_sched_new(&w->sched)) {
+		snprintf(err, errlen, "cannot create an event loop: %s", strerror(errno));
+		return -1;
+	}
+	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	if (addr->sa_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	w->daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, addr,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+	if (!w->daemon) {
+		snprintf(err, errlen,
+		         "cannot listen on %s:%u (in use, or not an address of this "
+		         "host)",
+		         cfg->host, cfg->port);
+		return -1;
+	}
+	const union MHD_DaemonInfo *ep = MHD_get_daemon_info(w->daemon, MHD_DAEMON_INFO_EPOLL_FD);
+	if (!ep || core_sched_watch(w->sched, ep->epoll_fd, EPOLLIN, on_daemon_ready, w) ||
+	    core_sched_watch(w->sched, w->wake_fd, EPOLLIN, on_wake, w)) {
+		snprintf(err, errlen, "cannot watch the server's sockets: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Frees what worker_init made; the worker's thread has ended. */
+static void worker_release(worker *w)
+{
+	if (w->daemon)
+		MHD_stop_daemon(w->daemon);
+	core_sched_free(w->sched);
+	if (w->wake_fd >= 0)
+		close(w->wake_fd);
+}
+
+static void set_port(struct sockaddr_storage *addr, unsigned port)
+{
+	if (addr->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)addr)->sin6_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in *)addr)->sin_port = htons((uint16_t)port);
+}
+
+static void stop_workers(http_server *s)
+{
+	atomic_store(&s->phase, STOPPING);
+	for (unsigned i = 0; i < s->n_workers; i++) {
+		worker *w = &s->workers[i];
+		uint64_t one = 1;
+		if (w->started) {
+			if (write(w->wake_fd, &one, sizeof one) < 0)
+				core_log(CORE_LOG_WARNING, "http: stop notice: %s",
+				         strerror(errno));
+			pthread_join(w->thread, NULL);
+		}
+		worker_release(w);
+	}
+	free(s->workers);
+	free(s);
+}
+
 int http_server_start(const http_server_config *cfg, http_server **out, char *err, size_t errlen)
 {
 	struct sockaddr_storage addr;
@@ -259,28 +434,37 @@ int http_server_start(const http_server_config *cfg, http_server **out, char *er
 	if (resolve(cfg->host, cfg->port, &addr, &addrlen, err, errlen))
 		return -1;
 	http_server *s = calloc(1, sizeof *s);
-	if (!s) {
+	unsigned n = cfg->workers ? cfg->workers : 1;
+	if (!s || !(s->workers = calloc(n, sizeof *s->workers))) {
+		free(s);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	s->cfg = cfg;
 	atomic_init(&s->inflight, 0);
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-	if (addr.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	s->daemon = MHD_start_daemon(
-	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->workers,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
-	if (!s->daemon) {
-		snprintf(err, errlen,
-		         "cannot listen on %s:%u (in use, or not an address of this "
-		         "host)",
-		         cfg->host, cfg->port);
-		free(s);
-		return -1;
+	atomic_init(&s->phase, RUNNING);
+	for (unsigned i = 0; i < n; i++)
+		s->workers[i].wake_fd = -1;
+	s->n_workers = n;
+	/* the first worker binds (maybe port 0); the others join its port */
+	for (unsigned i = 0; i < n; i++) {
+		worker *w = &s->workers[i];
+		if (worker_init(w, s, (struct sockaddr *)&addr, err, errlen)) {
+			stop_workers(s);
+			return -1;
+		}
+		if (i == 0)
+			set_port(&addr, http_server_port(s));
+	}
+	for (unsigned i = 0; i < n; i++) {
+		worker *w = &s->workers[i];
+		int rc = pthread_create(&w->thread, NULL, worker_main, w);
+		if (rc) {
+			snprintf(err, errlen, "cannot start a worker thread: %s", strerror(rc));
+			stop_workers(s);
+			return -1;
+		}
+		w->started = true;
 	}
 	*out = s;
 	return 0;
@@ -289,15 +473,18 @@ int http_server_start(const http_server_config *cfg, http_server **out, char *er
 unsigned http_server_port(const http_server *s)
 {
 	const union MHD_DaemonInfo *info =
-	    MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	    MHD_get_daemon_info(s->workers[0].daemon, MHD_DAEMON_INFO_BIND_PORT);
 	return info ? info->port : 0;
 }
 
 void http_server_stop(http_server *s, unsigned grace_s)
 {
-	MHD_socket listener = MHD_quiesce_daemon(s->daemon);
-	if (listener != MHD_INVALID_SOCKET)
-		close(listener);
+	atomic_store(&s->phase, QUIESCING);
+	for (unsigned i = 0; i < s->n_workers; i++) {
+		uint64_t one = 1;
+		if (write(s->workers[i].wake_fd, &one, sizeof one) < 0)
+			core_log(CORE_LOG_WARNING, "http: stop notice: %s", strerror(errno));
+	}
 	struct timespec start, tick = {0, 10 * 1000 * 1000};
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (atomic_load(&s->inflight) > 0 && elapsed_ms(&start) < grace_s * 1000.0)
@@ -306,6 +493,5 @@ void http_server_stop(http_server *s, unsigned grace_s)
 	if (left > 0)
 		core_log(CORE_LOG_WARNING, "closing %d request(s) still running after %us", left,
 		         grace_s);
-	MHD_stop_daemon(s->daemon);
-	free(s);
+	stop_workers(s);
 }
