@@ -7,11 +7,21 @@
  * Everything that touches the pipeline happens before a fiber parks or in
  * the callback: a woken fiber reads only its own node, because by the time
  * it runs the pipeline may have failed and been freed.
+ *
+ * What the fibers of one round of the loop send leaves in one write: the
+ * first query of a round corks the socket (TCP_CORK) and the round's end
+ * flushes and uncorks it, so the server is woken once for the lot rather
+ * than once per query. (libpq writes at every sync point; the cork keeps
+ * those writes in the kernel until the round ends. On a Unix socket there
+ * is no cork and each write goes at once.)
  */
 #include "core/pg_pipeline.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 
 #include "banned.h"
 
@@ -30,7 +40,9 @@ struct pg_pipeline {
 	core_sched *sched;
 	int fd; /* -1 once unwatched */
 	bool failed;
-	bool writing;         /* output is pending: the socket is watched for EPOLLOUT too */
+	bool writing; /* output is pending: the socket is watched for EPOLLOUT too */
+	bool round;   /* sent this round: the flush at its end is deferred */
+	bool corked;
 	pg_wait *head, *tail; /* sent, not yet answered */
 	core_fiber *owner;    /* in a transaction: the fiber that began it */
 	pg_wait *turns;       /* fibers waiting for the owner to finish */
@@ -76,6 +88,7 @@ static void fail(pg_pipeline *p)
 }
 
 static void on_socket(void *ctx, uint32_t events);
+static void end_round(void *ctx);
 
 static void watch(pg_pipeline *p, bool writing)
 {
@@ -173,6 +186,8 @@ void pg_pipeline_free(pg_pipeline *p)
 	if (!p)
 		return;
 	fail(p);
+	if (p->round)
+		core_sched_undefer(p->sched, end_round, p);
 	free(p);
 }
 
@@ -186,6 +201,36 @@ void pg_pipeline_shut(pg_pipeline *p)
 	fail(p);
 }
 
+static void set_cork(pg_pipeline *p, int on)
+{
+	p->corked = setsockopt(p->fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on) == 0 && on;
+}
+
+static void end_round(void *ctx)
+{
+	pg_pipeline *p = ctx;
+	p->round = false;
+	if (p->failed)
+		return;
+	int f = PQflush(p->conn);
+	if (p->corked)
+		set_cork(p, 0);
+	if (f < 0)
+		fail(p);
+	else if (f > 0)
+		watch(p, true);
+}
+
+static void start_round(pg_pipeline *p)
+{
+	if (p->round)
+		return;
+	if (core_sched_defer(p->sched, end_round, p))
+		return; /* no deferring: PQflush after the send does it now */
+	p->round = true;
+	set_cork(p, 1);
+}
+
 static bool send_query(pg_pipeline *p, const pg_query *q)
 {
 	PGconn *c = p->conn;
@@ -193,7 +238,15 @@ static bool send_query(pg_pipeline *p, const pg_query *q)
 		return false;
 	int ok = q->name ? PQsendQueryPrepared(c, q->name, q->n, q->values, NULL, NULL, 0)
 	                 : PQsendQueryParams(c, q->sql, q->n, NULL, q->values, NULL, NULL, 0);
-	return ok && PQpipelineSync(c);
+	if (!ok || !PQpipelineSync(c))
+		return false;
+	if (!p->round) {
+		int f = PQflush(c);
+		if (f > 0)
+			watch(p, true);
+		return f >= 0;
+	}
+	return true;
 }
 
 /* The nodes queued here live on the calling fiber's stack, which stays put
@@ -217,6 +270,7 @@ int pg_pipeline_call(pg_pipeline *p, const pg_query *q, PGresult **res, bool *pr
 	if (p->failed)
 		return -1;
 	pg_wait w = {.fiber = self, .prepare = q->prepare, .begin = q->tx == PG_TX_BEGIN};
+	start_round(p);
 	if (!send_query(p, q)) {
 		fail(p);
 		return -1;
@@ -232,11 +286,6 @@ int pg_pipeline_call(pg_pipeline *p, const pg_query *q, PGresult **res, bool *pr
 	else
 		p->head = &w;
 	p->tail = &w;
-	int f = PQflush(p->conn);
-	if (f < 0)
-		fail(p);
-	else if (f > 0)
-		watch(p, true);
 	while (!w.done)
 		core_fiber_park();
 	if (w.failed)

@@ -37,7 +37,13 @@ enum {
 	STACKS_KEPT = 16,
 	MAX_EVENTS = 64,
 	MAX_HOOKS = 8,
+	MAX_DEFERRED = 8,
 };
+
+typedef struct hook_entry {
+	core_sched_hook fn;
+	void *ctx;
+} hook_entry;
 
 typedef struct watch {
 	core_watch_fn fn; /* NULL: not watched */
@@ -69,11 +75,10 @@ struct core_sched {
 	core_fiber *ready, *ready_tail;
 	char *stacks[STACKS_KEPT];
 	size_t n_stacks;
-	struct {
-		core_sched_hook fn;
-		void *ctx;
-	} hooks[MAX_HOOKS];
+	hook_entry hooks[MAX_HOOKS];
 	size_t n_hooks;
+	hook_entry deferred[MAX_DEFERRED];
+	size_t n_deferred;
 };
 
 /* The fiber running on this thread, NULL in the loop itself. Per-thread
@@ -327,10 +332,39 @@ int core_sched_spawn(core_sched *s, core_fiber_fn fn, void *arg, core_sched_hook
 	return resume(s, f) ? 1 : 0;
 }
 
+int core_sched_defer(core_sched *s, core_sched_hook fn, void *ctx)
+{
+	if (s->n_deferred == MAX_DEFERRED)
+		return -1;
+	s->deferred[s->n_deferred++] = (hook_entry){fn, ctx};
+	return 0;
+}
+
+void core_sched_undefer(core_sched *s, core_sched_hook fn, void *ctx)
+{
+	for (size_t i = 0; i < s->n_deferred; i++) {
+		if (s->deferred[i].fn == fn && s->deferred[i].ctx == ctx) {
+			s->deferred[i] = s->deferred[--s->n_deferred];
+			return;
+		}
+	}
+}
+
+/* Deferred hooks may wake fibers, and those may defer again. */
+static void run_round(core_sched *s)
+{
+	run_ready(s);
+	while (s->n_deferred) {
+		hook_entry h = s->deferred[--s->n_deferred];
+		h.fn(h.ctx);
+		run_ready(s);
+	}
+}
+
 int core_sched_poll(core_sched *s, int timeout_ms)
 {
 	struct epoll_event ev[MAX_EVENTS];
-	run_ready(s); /* fibers woken outside the loop's callbacks */
+	run_round(s); /* fibers woken, and work deferred, outside the loop's callbacks */
 	int n = epoll_wait(s->ep, ev, MAX_EVENTS, timeout_ms);
 	if (n < 0)
 		return errno == EINTR ? 0 : -1;
@@ -339,7 +373,7 @@ int core_sched_poll(core_sched *s, int timeout_ms)
 		if ((size_t)fd < s->n_watches && s->watches[fd].fn)
 			s->watches[fd].fn(s->watches[fd].ctx, ev[i].events);
 	}
-	run_ready(s);
+	run_round(s);
 	return n;
 }
 
@@ -348,7 +382,7 @@ void core_sched_finish(core_sched *s)
 	for (size_t i = 0; i < s->n_hooks; i++)
 		s->hooks[i].fn(s->hooks[i].ctx);
 	s->n_hooks = 0;
-	run_ready(s);
+	run_round(s);
 }
 
 core_fiber *core_fiber_self(void)

@@ -41,6 +41,14 @@ void core_sched_unwatch(core_sched *s, int fd);
  * what parked fibers wait for so that they finish. Returns 0 or -1. */
 int core_sched_at_exit(core_sched *s, core_sched_hook hook, void *ctx);
 
+/* hook(ctx) runs once, after the fibers runnable now have run and before
+ * the loop next waits: work gathered over a round is done once for it (one
+ * flush of a socket for many writes). Returns 0, or -1 when too many are
+ * pending (do the work now instead). */
+int core_sched_defer(core_sched *s, core_sched_hook hook, void *ctx);
+/* Forgets a deferred hook(ctx) that has not run (its ctx is going away). */
+void core_sched_undefer(core_sched *s, core_sched_hook hook, void *ctx);
+
 /* Runs fn(arg) in a new fiber until it returns or parks. Returns 1 when fn
  * returned, 0 when it parked (done(done_ctx) then runs when it returns,
  * from core_sched_poll), -1 when no stack could be had (fn did not run). */
