@@ -8,11 +8,13 @@
  * as parameters — never format values into SQL.
  *
  * Connections: core_db_pool hands each thread its own connection, opened on
- * first use and kept for the thread's life (libmicrohttpd's worker threads
- * are long-lived). A PostgreSQL connection that broke is noticed before use
- * or by the failing call; calls then return CORE_DB_UNAVAILABLE (answer 503)
- * and the next core_db_pool_get reconnects, so the service recovers by itself
- * when the server is back.
+ * first use and kept for the thread's life (the server's worker threads are
+ * long-lived). The fibers of one worker share it: on PostgreSQL their
+ * queries are pipelined (core/pg_pipeline.h), on SQLite each call runs to
+ * its end before the fiber can yield. A PostgreSQL connection that broke
+ * is noticed before use or by the failing call; calls then return
+ * CORE_DB_UNAVAILABLE (answer 503) and the next core_db_pool_get
+ * reconnects, so the service recovers by itself when the server is back.
  *
  * Values come back as text in both backends (booleans as "t"/"1", numbers
  * in decimal); the typed getters convert. Times are stored as RFC 3339 UTC

@@ -1,6 +1,8 @@
-/* server.h — the HTTP server: libmicrohttpd with a pool of worker threads,
- * keep-alive, a body-size limit (413), an inactivity timeout per connection,
- * one access-log line per request, and a graceful stop.
+/* server.h — the HTTP server: worker threads, each with its own
+ * libmicrohttpd daemon and event loop running requests in fibers (so one
+ * worker keeps many requests in flight), keep-alive, a body-size limit
+ * (413), an inactivity timeout per connection, one access-log line per
+ * request, and a graceful stop.
  *
  * Every request gets an id (the client's X-Request-ID when it is a sane
  * token, else a random one), echoed in the X-Request-ID response header and
@@ -20,7 +22,7 @@ typedef int (*http_authenticator)(http_request *req, http_response *res);
 typedef struct http_server_config {
 	const char *host; /* numeric address or name; IPv4 or IPv6 */
 	unsigned port;    /* 0: the kernel picks (see http_server_port) */
-	unsigned workers; /* worker threads */
+	unsigned workers; /* worker threads, one event loop each */
 	size_t max_body_bytes;
 	unsigned timeout_s; /* a connection idle this long is closed */
 	const http_route *routes;

@@ -1,5 +1,7 @@
 """The body-size limit: 413 from the declared length and from a chunked
-upload that grows past it; bodies under the limit reach routing."""
+upload that grows past it; bodies under the limit reach routing. The
+header block: 12 KiB of headers is served, one past the connection's
+16 KiB gets a 431 and the service goes on serving."""
 import json
 import socket
 
@@ -27,6 +29,18 @@ def test_under_limit_is_routed(migrated, start_service):
     svc = start_service(migrated, MAX_BODY_BYTES=1024)
     assert svc.request("POST", "/health", body=b"z" * 1000)[0] == 405
     assert svc.request("POST", "/nowhere", body=b"z" * 1000)[0] == 404
+
+
+def test_large_header_block_is_served(service):
+    headers = {f"X-Filler-{i}": "f" * 4000 for i in range(3)}
+    status, _, body = service.request("GET", "/health", headers=headers)
+    assert (status, body) == (200, {"status": "ok", "service": "user-service"})
+
+
+def test_header_block_over_the_connection_memory_431(service):
+    status, _, _ = service.request("GET", "/health", headers={"X-Filler": "f" * 40000})
+    assert status == 431
+    assert service.request("GET", "/health")[0] == 200
 
 
 def test_idle_connection_closed_after_timeout(migrated, start_service):
