@@ -43,8 +43,9 @@
 enum {
 	PATH_MAX_LEN = 2048,
 	/* libmicrohttpd's per-connection pool (request line, headers, read
-	 * buffer), cleared for every request: 16 KiB holds the header block
-	 * uvicorn accepts, at half the clearing cost of the 32 KiB default */
+	 * buffer), cleared for every request: 16 KiB, h11's limit on a header
+	 * block, at half the clearing cost of the 32 KiB default; over it,
+	 * libmicrohttpd answers 431 itself */
 	CONNECTION_MEMORY = 16 << 10,
 };
 
