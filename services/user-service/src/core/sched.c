@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -38,6 +39,12 @@ enum {
 	MAX_EVENTS = 64,
 	MAX_HOOKS = 8,
 	MAX_DEFERRED = 8,
+	/* How long one core_sched_poll may spend resuming fibers before it
+	 * returns, so that the caller's daemon sends the answers made so far:
+	 * a round of quick requests fits, while fibers that compute (an
+	 * Argon2id verify, ~100 ms) leave one by one instead of all together
+	 * when the last of them is done. */
+	ROUND_BUDGET_NS = 5 * 1000 * 1000,
 };
 
 typedef struct hook_entry {
@@ -217,10 +224,22 @@ static bool resume(core_sched *s, core_fiber *f)
 	return true;
 }
 
-static void run_ready(core_sched *s)
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Resumes the runnable fibers until none is left, or until the deadline
+ * (0: none) has passed; the rest wait for the next round. Returns whether
+ * any ran. */
+static bool run_ready(core_sched *s, int64_t deadline)
 {
 	core_fiber *f;
-	while ((f = s->ready)) {
+	bool ran = false;
+	while ((f = s->ready) && (!deadline || now_ns() < deadline)) {
+		ran = true;
 		s->ready = f->next;
 		if (!s->ready)
 			s->ready_tail = NULL;
@@ -228,6 +247,7 @@ static void run_ready(core_sched *s)
 		f->runnable = false;
 		resume(s, f);
 	}
+	return ran;
 }
 
 /* ---- public ---- */
@@ -350,22 +370,26 @@ void core_sched_undefer(core_sched *s, core_sched_hook fn, void *ctx)
 	}
 }
 
-/* Deferred hooks may wake fibers, and those may defer again. */
-static void run_round(core_sched *s)
+/* Deferred hooks may wake fibers, and those may defer again; the hooks run
+ * even when the deadline has passed (they send what the fibers queued). */
+static bool run_round(core_sched *s, int64_t deadline)
 {
-	run_ready(s);
+	bool ran = run_ready(s, deadline);
 	while (s->n_deferred) {
 		hook_entry h = s->deferred[--s->n_deferred];
 		h.fn(h.ctx);
-		run_ready(s);
+		ran |= run_ready(s, deadline);
 	}
+	return ran;
 }
 
 int core_sched_poll(core_sched *s, int timeout_ms)
 {
 	struct epoll_event ev[MAX_EVENTS];
-	run_round(s); /* fibers woken, and work deferred, outside the loop's callbacks */
-	int n = epoll_wait(s->ep, ev, MAX_EVENTS, timeout_ms);
+	/* fibers woken, and work deferred, outside the loop's callbacks; when
+	 * fibers ran, what they answered is the caller's to send before any wait */
+	bool ran = run_round(s, now_ns() + ROUND_BUDGET_NS);
+	int n = epoll_wait(s->ep, ev, MAX_EVENTS, ran || s->ready ? 0 : timeout_ms);
 	if (n < 0)
 		return errno == EINTR ? 0 : -1;
 	for (int i = 0; i < n; i++) {
@@ -373,7 +397,7 @@ int core_sched_poll(core_sched *s, int timeout_ms)
 		if ((size_t)fd < s->n_watches && s->watches[fd].fn)
 			s->watches[fd].fn(s->watches[fd].ctx, ev[i].events);
 	}
-	run_round(s);
+	run_round(s, now_ns() + ROUND_BUDGET_NS); /* the wait is not the fibers' time */
 	return n;
 }
 
@@ -382,7 +406,7 @@ void core_sched_finish(core_sched *s)
 	for (size_t i = 0; i < s->n_hooks; i++)
 		s->hooks[i].fn(s->hooks[i].ctx);
 	s->n_hooks = 0;
-	run_round(s);
+	run_round(s, 0);
 }
 
 core_fiber *core_fiber_self(void)

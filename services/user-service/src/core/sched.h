@@ -55,9 +55,13 @@ void core_sched_undefer(core_sched *s, core_sched_hook hook, void *ctx);
 int core_sched_spawn(core_sched *s, core_fiber_fn fn, void *arg, core_sched_hook done,
                      void *done_ctx);
 
-/* Waits up to timeout_ms (-1: no limit) for the watched descriptors, runs
- * the callbacks of those ready, then resumes the fibers they woke until
- * none is runnable. Returns the number of ready descriptors, or -1. */
+/* Resumes fibers woken since the last call; then waits up to timeout_ms
+ * (-1: no limit) for the watched descriptors, runs the callbacks of those
+ * ready, and resumes the fibers they woke. Each of the two rounds stops
+ * after 5 ms of fibers' work; fibers still runnable run in the next call.
+ * The wait is skipped when fibers are runnable or the first round ran any
+ * (their answers are the caller's to send). Returns the number of ready
+ * descriptors, or -1. */
 int core_sched_poll(core_sched *s, int timeout_ms);
 
 /* Runs the at-exit hooks and the fibers they woke. */
