@@ -46,6 +46,7 @@ void api_context_release(api_context *ctx)
 	core_db_pool_free(ctx->db);
 	free(ctx->version_sql);
 	repo_users_release(&ctx->users);
+	core_security_release(&ctx->security);
 	*ctx = (api_context){0};
 }
 

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/ids.h"
+#include "core/token_cache.h"
 #include "banned.h"
 
 enum { SIG_BYTES = crypto_auth_hmacsha256_BYTES };
@@ -117,6 +118,9 @@ int core_security_init(core_security *sec, const char *key, int64_t access_ttl_s
 	if (!key || !*key)
 		return -1;
 	sec->key_len = strlen(key);
+	if (crypto_auth_hmacsha256_init(&sec->keyed, (const unsigned char *)key, sec->key_len) ||
+	    !(sec->caches = core_token_caches_new()))
+		return -1;
 	char random_pw[33];
 	core_request_id(random_pw); /* 128 random bits nobody knows */
 	int rc = core_password_hash(random_pw, strlen(random_pw), sec->dummy_hash);
@@ -124,13 +128,18 @@ int core_security_init(core_security *sec, const char *key, int64_t access_ttl_s
 	return rc;
 }
 
+void core_security_release(core_security *sec)
+{
+	core_token_caches_free(sec->caches);
+	sodium_memzero(sec, sizeof *sec);
+}
+
 /* ---- tokens ---- */
 
 static void mac(const core_security *sec, const char *data, size_t len,
                 unsigned char out[SIG_BYTES])
 {
-	crypto_auth_hmacsha256_state st;
-	crypto_auth_hmacsha256_init(&st, (const unsigned char *)sec->key, sec->key_len);
+	crypto_auth_hmacsha256_state st = sec->keyed;
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)data, len);
 	crypto_auth_hmacsha256_final(&st, out);
 	sodium_memzero(&st, sizeof st);
@@ -232,7 +241,10 @@ static bool copy_claim(json_t *claims, const char *name, char *out, size_t cap)
 	return true;
 }
 
-static bool claims_ok(json_t *c, core_token_type want, int64_t now, core_claims *out)
+/* The claims of c when they hold for want at now; *nbf (0 when absent) is
+ * kept so that a cached token's nbf is checked again. */
+static bool claims_ok(json_t *c, core_token_type want, int64_t now, core_claims *out,
+                      int64_t *nbf_out)
 {
 	json_t *exp = json_object_get(c, "exp"), *iat = json_object_get(c, "iat");
 	json_t *nbf = json_object_get(c, "nbf"), *pid = json_object_get(c, "profile_id");
@@ -260,15 +272,14 @@ static bool claims_ok(json_t *c, core_token_type want, int64_t now, core_claims 
 	out->type = want;
 	out->exp = json_integer_value(exp);
 	out->iat = iat ? json_integer_value(iat) : 0;
+	*nbf_out = nbf ? json_integer_value(nbf) : 0;
 	return true;
 }
 
-int core_token_verify(const core_security *sec, const char *token, core_token_type want,
-                      int64_t now, core_claims *claims)
+/* The full check: header, signature, then the claims. */
+static int verify_uncached(const core_security *sec, const char *token, size_t len,
+                           core_token_type want, int64_t now, core_claims *claims, int64_t *nbf)
 {
-	size_t len = token ? strnlen(token, CORE_TOKEN_MAX) : CORE_TOKEN_MAX;
-	if (len >= CORE_TOKEN_MAX)
-		return -1;
 	const char *dot1 = memchr(token, '.', len);
 	const char *dot2 = dot1 ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token)) : NULL;
 	if (!dot2 || memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - token)))
@@ -292,7 +303,34 @@ int core_token_verify(const core_security *sec, const char *token, core_token_ty
 	if (sodium_memcmp(sig, want_sig, SIG_BYTES) != 0)
 		return -1;
 	json_t *payload = json_part(dot1 + 1, (size_t)(dot2 - dot1 - 1));
-	ok = payload && claims_ok(payload, want, now, claims);
+	ok = payload && claims_ok(payload, want, now, claims, nbf);
 	json_decref(payload);
 	return ok ? 0 : -1;
+}
+
+int core_token_verify(const core_security *sec, const char *token, core_token_type want,
+                      int64_t now, core_claims *claims)
+{
+	size_t len = token ? strnlen(token, CORE_TOKEN_MAX) : CORE_TOKEN_MAX;
+	if (len >= CORE_TOKEN_MAX)
+		return -1;
+	core_cached_token *slot = core_token_cache_slot(sec->caches, token, len);
+	if (slot && core_token_cache_holds(slot, token, len)) {
+		/* what the full check found still holds; time and type may not */
+		const core_claims *c = &slot->claims;
+		if (c->type != want || c->exp <= now || slot->nbf > now)
+			return -1;
+		*claims = *c;
+		return 0;
+	}
+	int64_t nbf;
+	if (verify_uncached(sec, token, len, want, now, claims, &nbf))
+		return -1;
+	if (slot) {
+		slot->len = len;
+		memcpy(slot->token, token, len);
+		slot->claims = *claims;
+		slot->nbf = nbf;
+	}
+	return 0;
 }

@@ -13,11 +13,18 @@
  * type claim is the expected one. Claims: sub (user id), exp, iat, type
  * ("access" or "refresh"), role, profile_id.
  *
+ * Clients send the same token with every request until it expires, so each
+ * thread keeps the tokens it has verified (a small table per thread and
+ * key): a token byte-for-byte equal to one verified before (compared in
+ * constant time) has its claims taken from there, and only its time (exp,
+ * nbf) and type are checked again.
+ *
  * Nothing here logs; never log passwords, hashes, tokens or the key.
  */
 #ifndef CORE_SECURITY_H
 #define CORE_SECURITY_H
 
+#include <sodium.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,18 +40,27 @@ typedef enum core_token_type {
 	CORE_TOKEN_REFRESH,
 } core_token_type;
 
+typedef struct core_token_caches core_token_caches;
+
 typedef struct core_security {
 	const char *key; /* JWT_SECRET_KEY, borrowed from the config */
 	size_t key_len;
 	int64_t access_ttl_s, refresh_ttl_s;
 	char dummy_hash[CORE_HASH_MAX]; /* Argon2id of a random password */
+	/* HMAC-SHA-256 keyed with key: every MAC starts from a copy */
+	crypto_auth_hmacsha256_state keyed;
+	core_token_caches *caches; /* the threads' verified tokens (owned) */
 } core_security;
 
 /* Fills sec for key (borrowed; must outlive sec) and makes the dummy hash
  * (one Argon2id computation). Returns 0, or -1 when key is empty or out of
- * memory. Nothing to release. */
+ * memory. Release with core_security_release (also after a failed init).
+ * sec must not be copied: the copy would share its caches. */
 int core_security_init(core_security *sec, const char *key, int64_t access_ttl_s,
                        int64_t refresh_ttl_s);
+/* Frees every thread's verified tokens and wipes the keyed state; no thread
+ * may be verifying tokens. */
+void core_security_release(core_security *sec);
 
 /* The Argon2id hash of password[0..len) into out. Returns 0, -1 when out of
  * memory. */

@@ -31,6 +31,12 @@ static int setup(void **state)
 	return 0;
 }
 
+static int teardown(void **state)
+{
+	core_security_release(*state);
+	return 0;
+}
+
 static void argon2id_round_trip(void **state)
 {
 	(void)state;
@@ -110,10 +116,10 @@ static void token_round_trip(void **state)
 	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_REFRESH, now, &c), -1);
 	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, now + 900, &c), -1);
 	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, now + 899, &c), 0);
-	core_security other = *sec;
-	other.key = "another-key";
-	other.key_len = strlen(other.key);
+	core_security other;
+	assert_int_equal(core_security_init(&other, "another-key", 900, 604800), 0);
 	assert_int_equal(core_token_verify(&other, tok, CORE_TOKEN_ACCESS, now, &c), -1);
+	core_security_release(&other);
 	/* refresh tokens live for refresh_ttl_s; no profile gives null */
 	assert_int_equal(core_token_issue(sec, CORE_TOKEN_REFRESH, sub, "instructor", "", tok), 0);
 	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_REFRESH, now, &c), 0);
@@ -129,6 +135,8 @@ static void any_changed_byte_is_refused(void **state)
 	core_claims c;
 	int64_t now = (int64_t)time(NULL);
 	assert_int_equal(core_token_issue(sec, CORE_TOKEN_ACCESS, sub, "student", pid, tok), 0);
+	/* verified once, so that the changed tokens meet it in the cache */
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, now, &c), 0);
 	size_t n = strlen(tok);
 	for (size_t i = 0; i < n; i++) {
 		char saved = tok[i];
@@ -138,6 +146,72 @@ static void any_changed_byte_is_refused(void **state)
 	}
 	tok[n - 1] = '\0'; /* truncated */
 	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, now, &c), -1);
+}
+
+/* HS256 over header.payload with key, as a token another issuer made. */
+static void sign(const char *payload_json, char out[CORE_TOKEN_MAX])
+{
+	static const char header[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+	const int v = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+	size_t n = strlen(header);
+	memcpy(out, header, n);
+	out[n++] = '.';
+	sodium_bin2base64(out + n, CORE_TOKEN_MAX - n, (const unsigned char *)payload_json,
+	                  strlen(payload_json), v);
+	n += strlen(out + n);
+	unsigned char sig[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, strlen(key));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)out, n);
+	crypto_auth_hmacsha256_final(&st, sig);
+	out[n++] = '.';
+	sodium_bin2base64(out + n, CORE_TOKEN_MAX - n, sig, sizeof sig, v);
+}
+
+/* A token answered from the cache is still checked for time and type:
+ * nbf and exp against each call's now, in either order of calls. */
+static void cached_tokens_recheck_time_and_type(void **state)
+{
+	const core_security *sec = *state;
+	char tok[CORE_TOKEN_MAX], json[300];
+	core_claims c;
+	snprintf(json, sizeof json,
+	         "{\"sub\":\"%s\",\"exp\":2000,\"nbf\":1000,\"type\":\"access\","
+	         "\"role\":\"student\"}",
+	         sub);
+	sign(json, tok);
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, 999, &c), -1);
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, 1000, &c), 0);
+	assert_string_equal(c.sub, sub);
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, 999, &c), -1);
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_REFRESH, 1500, &c), -1);
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, 1999, &c), 0);
+	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, 2000, &c), -1);
+}
+
+/* More tokens than the cache has slots: each one, and each one again after
+ * the others pushed it out or not, gets its own claims. */
+static void many_tokens_keep_their_claims(void **state)
+{
+	const core_security *sec = *state;
+	enum { N = 300 };
+	static char toks[N][CORE_TOKEN_MAX];
+	char id[37];
+	core_claims c;
+	int64_t now = (int64_t)time(NULL);
+	for (int i = 0; i < N; i++) {
+		snprintf(id, sizeof id, "01890a5d-ac96-774b-bcce-%012d", i);
+		assert_int_equal(
+		    core_token_issue(sec, CORE_TOKEN_ACCESS, id, "student", "", toks[i]), 0);
+	}
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < N; i++) {
+			snprintf(id, sizeof id, "01890a5d-ac96-774b-bcce-%012d", i);
+			assert_int_equal(
+			    core_token_verify(sec, toks[i], CORE_TOKEN_ACCESS, now, &c), 0);
+			assert_string_equal(c.sub, id);
+		}
+	}
 }
 
 static void malformed_tokens_refused(void **state)
@@ -169,7 +243,9 @@ static void empty_key_refused(void **state)
 	(void)state;
 	core_security s;
 	assert_int_equal(core_security_init(&s, "", 1, 1), -1);
+	core_security_release(&s);
 	assert_int_equal(core_security_init(&s, NULL, 1, 1), -1);
+	core_security_release(&s);
 }
 
 int main(void)
@@ -181,8 +257,10 @@ int main(void)
 	    cmocka_unit_test(unknown_hashes_never_match),
 	    cmocka_unit_test(token_round_trip),
 	    cmocka_unit_test(any_changed_byte_is_refused),
+	    cmocka_unit_test(cached_tokens_recheck_time_and_type),
+	    cmocka_unit_test(many_tokens_keep_their_claims),
 	    cmocka_unit_test(malformed_tokens_refused),
 	    cmocka_unit_test(empty_key_refused),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
