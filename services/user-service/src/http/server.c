@@ -22,6 +22,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,10 +342,21 @@ static int round_timeout(worker *w)
 	return t > INT_MAX ? INT_MAX : (int)t;
 }
 
+/* The worker runs SCHED_BATCH: a woken worker does not preempt the thread
+ * on its CPU (on a busy machine, often the PostgreSQL backend that is
+ * answering it) but waits until that thread blocks or its slice ends, by
+ * which time more answers and requests have arrived for one round to handle.
+ * Without it, a loaded machine could settle into one wake-up and one
+ * preempted backend per request (docs/performance.md); an idle CPU still
+ * takes a woken worker at once. */
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
 	http_server *s = w->s;
+	int rc = pthread_setschedparam(pthread_self(), SCHED_BATCH, &(struct sched_param){0});
+	if (rc)
+		core_log(CORE_LOG_WARNING, "http: worker keeps the normal scheduling policy: %s",
+		         strerror(rc));
 	while (atomic_load(&s->phase) != STOPPING) {
 		if (atomic_load(&s->phase) == QUIESCING && !w->quiesced) {
 			MHD_socket listener = MHD_quiesce_daemon(w->daemon);
