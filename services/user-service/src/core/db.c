@@ -396,6 +396,12 @@ static bool digits(const char **p, int n, int *out)
 	return true;
 }
 
+static void put_digits(char *out, int n, int v)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		out[i] = (char)('0' + v % 10);
+}
+
 /* Accepts "YYYY-MM-DD[ T]HH:MM:SS[.f{1,9}][Z|±HH[:MM]]"; no zone means UTC. */
 bool core_db_get_time(const core_db_result *r, size_t row, size_t col, char out[32])
 {
@@ -424,17 +430,42 @@ bool core_db_get_time(const core_db_result *r, size_t row, size_t col, char out[
 	}
 	if (*p)
 		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	time_t t = timegm(&tm) - (time_t)sign * (oh * 3600 + om * 60);
-	struct tm utc;
-	if (!gmtime_r(&t, &utc))
-		return false;
-	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &utc);
-	snprintf(out + n, 32 - n, ".%06dZ", usec);
+	if (oh || om || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) {
+		/* another zone (or a leap second): let the C library move it to UTC */
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_min = mi;
+		tm.tm_sec = s;
+		time_t t = timegm(&tm) - (time_t)sign * (oh * 3600 + om * 60);
+		struct tm utc;
+		if (!gmtime_r(&t, &utc))
+			return false;
+		y = utc.tm_year + 1900;
+		mo = utc.tm_mon + 1;
+		d = utc.tm_mday;
+		h = utc.tm_hour;
+		mi = utc.tm_min;
+		s = utc.tm_sec;
+		if (y < 0 || y > 9999)
+			return false;
+	}
+	/* written by hand: this runs for every time column of every row */
+	put_digits(out, 4, y);
+	out[4] = '-';
+	put_digits(out + 5, 2, mo);
+	out[7] = '-';
+	put_digits(out + 8, 2, d);
+	out[10] = 'T';
+	put_digits(out + 11, 2, h);
+	out[13] = ':';
+	put_digits(out + 14, 2, mi);
+	out[16] = ':';
+	put_digits(out + 17, 2, s);
+	out[19] = '.';
+	put_digits(out + 20, 6, usec);
+	out[26] = 'Z';
+	out[27] = '\0';
 	return true;
 }
