@@ -56,6 +56,31 @@ void core_request_id(char out[33])
 	out[32] = '\0';
 }
 
+static void take(core_random_pool *pool, unsigned char *out, size_t n)
+{
+	if (!pool->filled || sizeof pool->buf - pool->next < n) {
+		randombytes_buf(pool->buf, sizeof pool->buf);
+		pool->next = 0;
+		pool->filled = true;
+	}
+	memcpy(out, pool->buf + pool->next, n);
+	sodium_memzero(pool->buf + pool->next, n);
+	pool->next += n;
+}
+
+void core_request_id_from(core_random_pool *pool, char out[33])
+{
+	unsigned char b[16];
+	take(pool, b, sizeof b);
+	hex(out, b, sizeof b);
+	out[32] = '\0';
+}
+
+void core_random_pool_wipe(core_random_pool *pool)
+{
+	sodium_memzero(pool, sizeof *pool);
+}
+
 void core_now_rfc3339(char out[32])
 {
 	struct timespec ts;

@@ -57,7 +57,8 @@ typedef struct worker {
 	http_server *s;
 	struct MHD_Daemon *daemon;
 	core_sched *sched;
-	int wake_fd; /* eventfd: the stop's nudge */
+	int wake_fd;          /* eventfd: the stop's nudge */
+	core_random_pool ids; /* request ids */
 	pthread_t thread;
 	bool started, quiesced;
 } worker;
@@ -100,7 +101,7 @@ const char *http_header(const http_request *req, const char *name)
 
 /* A client's request id is kept when it is a short token of [A-Za-z0-9-_.]
  * (it ends up in logs and headers). */
-static void request_id(struct MHD_Connection *c, char out[33])
+static void request_id(worker *w, struct MHD_Connection *c, char out[33])
 {
 	const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-ID");
 	size_t len = given ? strlen(given) : 0;
@@ -113,7 +114,7 @@ static void request_id(struct MHD_Connection *c, char out[33])
 		memcpy(out, given, len + 1);
 		return;
 	}
-	core_request_id(out);
+	core_request_id_from(&w->ids, out);
 }
 
 static enum MHD_Result send_response(request_state *st, struct MHD_Connection *c,
@@ -199,7 +200,7 @@ static request_state *state_new(worker *w, struct MHD_Connection *c, const char 
 	st->req.app = s->cfg->app;
 	st->req.conn = c;
 	st->req.body = "";
-	request_id(c, st->req.request_id);
+	request_id(w, c, st->req.request_id);
 	if (!http_path_normalise(url, st->path, sizeof st->path))
 		st->path[0] = '\0'; /* longer than any route: 404 */
 	st->req.path = st->path;
@@ -419,6 +420,7 @@ static void worker_release(worker *w)
 	core_sched_free(w->sched);
 	if (w->wake_fd >= 0)
 		close(w->wake_fd);
+	core_random_pool_wipe(&w->ids);
 }
 
 static void set_port(struct sockaddr_storage *addr, unsigned port)
