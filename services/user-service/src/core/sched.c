@@ -35,7 +35,9 @@ enum {
 	 * the sanitizers' larger frames; only touched pages are resident */
 	STACK_SIZE = SCHED_ASAN ? 8 << 20 : 1 << 20,
 	GUARD_SIZE = 64 << 10,
-	STACKS_KEPT = 16,
+	/* more than the fibers a worker runs at once under load (its share
+	 * of the connections), so fibers reuse stacks instead of mapping them */
+	STACKS_KEPT = 64,
 	MAX_EVENTS = 64,
 	MAX_HOOKS = 8,
 	MAX_DEFERRED = 8,
