@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -69,6 +70,7 @@ struct core_fiber {
 	core_sched_hook done;
 	void *done_ctx;
 	bool finished, parked, runnable;
+	uint64_t seq;     /* spawn order: the run queue is oldest first */
 	core_fiber *next; /* in the run queue */
 #if SCHED_ASAN
 	void *fake_stack;
@@ -81,7 +83,8 @@ struct core_sched {
 	int ep;
 	watch *watches; /* indexed by descriptor */
 	size_t n_watches;
-	core_fiber *ready, *ready_tail;
+	core_fiber *ready, *ready_tail; /* ascending seq */
+	uint64_t spawned;
 	char *stacks[STACKS_KEPT];
 	size_t n_stacks;
 	hook_entry hooks[MAX_HOOKS];
@@ -342,6 +345,7 @@ int core_sched_spawn(core_sched *s, core_fiber_fn fn, void *arg, core_sched_hook
 		return -1;
 	}
 	f->sched = s;
+	f->seq = ++s->spawned;
 	f->stack = stack;
 	f->fn = fn;
 	f->arg = arg;
@@ -430,16 +434,29 @@ void core_fiber_park(void)
 	leave(f, false);
 }
 
+/* The run queue is kept in spawn order, so that a request that has waited
+ * longest goes first: the last step of a login (a query after its hash)
+ * runs before the hashes of logins that came later, instead of after all
+ * of them. Answers mostly wake fibers in the order they were spawned, so
+ * the insertion is nearly always at the tail. */
 void core_fiber_wake(core_fiber *f)
 {
 	if (f->runnable || f->finished)
 		return;
 	f->runnable = true;
-	f->next = NULL;
 	core_sched *s = f->sched;
-	if (s->ready_tail)
-		s->ready_tail->next = f;
-	else
-		s->ready = f;
-	s->ready_tail = f;
+	if (!s->ready_tail || s->ready_tail->seq < f->seq) {
+		f->next = NULL;
+		if (s->ready_tail)
+			s->ready_tail->next = f;
+		else
+			s->ready = f;
+		s->ready_tail = f;
+		return;
+	}
+	core_fiber **p = &s->ready;
+	while ((*p)->seq < f->seq)
+		p = &(*p)->next;
+	f->next = *p;
+	*p = f;
 }

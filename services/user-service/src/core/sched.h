@@ -74,7 +74,8 @@ core_sched *core_fiber_sched(const core_fiber *f);
 /* Gives the thread back until core_fiber_wake(self). Only inside a fiber.
  * Wake-ups may be early: re-check what was waited for. */
 void core_fiber_park(void);
-/* Makes f runnable (once, however often called before it runs). */
+/* Makes f runnable (once, however often called before it runs). Runnable
+ * fibers run oldest (first spawned) first. */
 void core_fiber_wake(core_fiber *f);
 
 #endif

@@ -1,6 +1,6 @@
 /* test_sched.c — fibers parked and woken, and the round budget: fibers
  * that compute leave the loop one at a time, so the caller can send each
- * answer as it is made. */
+ * answer as it is made; runnable fibers run oldest first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -79,11 +79,50 @@ static void test_computing_fibers_finish_one_per_round(void **state)
 	assert_int_equal(after[N_FIBERS - 1], N_FIBERS);
 }
 
+typedef struct ordered {
+	core_fiber *self;
+	int id, *order, *n;
+} ordered;
+
+static void wait_then_note(void *arg)
+{
+	ordered *o = arg;
+	o->self = core_fiber_self();
+	core_fiber_park();
+	o->order[(*o->n)++] = o->id;
+}
+
+/* Woken newest first, in the middle, or in turn: they run oldest first. */
+static void test_oldest_fiber_runs_first(void **state)
+{
+	(void)state;
+	static const int wakes[][N_FIBERS] = {{3, 2, 1, 0}, {1, 3, 0, 2}, {0, 1, 2, 3}};
+	for (size_t w = 0; w < sizeof wakes / sizeof wakes[0]; w++) {
+		core_sched *s;
+		assert_int_equal(core_sched_new(&s), 0);
+		int order[N_FIBERS], n = 0;
+		ordered fibers[N_FIBERS];
+		for (int i = 0; i < N_FIBERS; i++) {
+			fibers[i] = (ordered){.id = i, .order = order, .n = &n};
+			assert_int_equal(
+			    core_sched_spawn(s, wait_then_note, &fibers[i], NULL, NULL), 0);
+		}
+		for (int i = 0; i < N_FIBERS; i++)
+			core_fiber_wake(fibers[wakes[w][i]].self);
+		assert_int_equal(core_sched_poll(s, 0), 0);
+		assert_int_equal(n, N_FIBERS);
+		for (int i = 0; i < N_FIBERS; i++)
+			assert_int_equal(order[i], i);
+		core_sched_free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_quick_fibers_finish_in_one_round),
 	    cmocka_unit_test(test_computing_fibers_finish_one_per_round),
+	    cmocka_unit_test(test_oldest_fiber_runs_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
