@@ -44,7 +44,7 @@ static void failed(http_request *req, http_response *res, svc_status st, const c
 
 static void answer_user(http_response *res, int status, core_db_result *user)
 {
-	http_json(res, status, schema_user_json(user, 0));
+	http_json_text(res, status, schema_user_text(user, 0));
 	core_db_result_free(user);
 }
 

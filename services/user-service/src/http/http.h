@@ -50,6 +50,7 @@ typedef struct http_request {
 typedef struct http_response {
 	int status;                   /* 0: the handler answered nothing -> 500 */
 	json_t *body;                 /* owned; serialised compactly; NULL sends no body */
+	char *text;                   /* owned JSON text, sent instead of body when set */
 	char allow[64];               /* Allow header for 405 */
 	const char *www_authenticate; /* static string, for 401 */
 } http_response;

@@ -2,6 +2,7 @@
 #include "http/response.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/router.h"
@@ -10,6 +11,8 @@
 void http_json(http_response *res, int status, json_t *body)
 {
 	json_decref(res->body);
+	free(res->text);
+	res->text = NULL;
 	if (!body) {
 		res->status = 500;
 		res->body = NULL; /* the server sends its fixed 500 body */
@@ -17,6 +20,15 @@ void http_json(http_response *res, int status, json_t *body)
 	}
 	res->status = status;
 	res->body = body;
+}
+
+void http_json_text(http_response *res, int status, char *text)
+{
+	http_json(res, status, NULL); /* drops what was there; 500 */
+	if (text) {
+		res->status = status;
+		res->text = text;
+	}
 }
 
 void http_detail(http_response *res, int status, const char *detail)

@@ -16,6 +16,8 @@
 
 /* status with body (stolen; NULL means out of memory -> 500). */
 void http_json(http_response *res, int status, json_t *body);
+/* status with body given as JSON text (stolen, malloc'd; NULL -> 500). */
+void http_json_text(http_response *res, int status, char *text);
 /* status with {"detail": detail}. */
 void http_detail(http_response *res, int status, const char *detail);
 /* 422 with {"detail": errors} (errors stolen: an array built with http_422_add). */

@@ -120,14 +120,14 @@ static void request_id(worker *w, struct MHD_Connection *c, char out[33])
 static enum MHD_Result send_response(request_state *st, struct MHD_Connection *c,
                                      http_response *res)
 {
-	char *text = NULL;
-	if (!res->status || (res->status >= 200 && !res->body && res->status != 204)) {
+	char *text = res->text;
+	res->text = NULL;
+	if (!res->status || (res->status >= 200 && !res->body && !text && res->status != 204)) {
 		/* a handler that answered nothing, or ran out of memory */
-		json_decref(res->body);
-		res->body = NULL;
 		res->status = 500;
+		free(text);
 		text = strdup("{\"detail\":\"Internal Server Error\"}");
-	} else if (res->body) {
+	} else if (res->body && !text) {
 		text = json_dumps(res->body, JSON_COMPACT | JSON_ENCODE_ANY);
 	}
 	json_decref(res->body);

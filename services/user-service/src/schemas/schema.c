@@ -288,13 +288,20 @@ static json_t *cell(const schema_field *f, const core_db_result *r, size_t row, 
 	}
 }
 
+/* Fields that have a column and are not write-only are serialised, from
+ * the row's columns in order. */
+static bool serialised(const schema_field *f)
+{
+	return f->column && !(f->flags & SCHEMA_WRITE_ONLY);
+}
+
 json_t *schema_serialize_row(const schema *s, const core_db_result *r, size_t row)
 {
 	json_t *obj = json_object();
 	size_t col = 0;
 	for (size_t i = 0; obj && i < s->n; i++) {
 		const schema_field *f = &s->fields[i];
-		if (!f->column || (f->flags & SCHEMA_WRITE_ONLY))
+		if (!serialised(f))
 			continue;
 		if (json_object_set_new(obj, f->name, cell(f, r, row, col++))) {
 			json_decref(obj);
@@ -302,4 +309,133 @@ json_t *schema_serialize_row(const schema *s, const core_db_result *r, size_t ro
 		}
 	}
 	return obj;
+}
+
+/* ---- the text form ---- */
+
+/* Length of the UTF-8 sequence at p (a non-ASCII lead byte), or 0 when it
+ * is malformed, overlong, a surrogate or beyond U+10FFFF. */
+static size_t utf8_sequence(const unsigned char *p)
+{
+	unsigned c = p[0], n, min;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, min = 0x10000;
+	else
+		return 0;
+	unsigned cp = c & (0x3fu >> (n - 1));
+	for (unsigned i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* A JSON string as jansson writes it: '"' and '\\' escaped, control
+ * characters as \b \f \n \r \t or \u00XX, everything else as is. */
+static int write_string(rt_buf *b, const char *text)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)text, *run = p;
+	int rc = rt_buf_putc(b, '"');
+	while (!rc && *p) {
+		size_t n = 1;
+		char esc = 0;
+		if (*p >= 0x80 && !(n = utf8_sequence(p)))
+			return -1;
+		switch (*p) {
+		case '"':
+			esc = '"';
+			break;
+		case '\\':
+			esc = '\\';
+			break;
+		case '\b':
+			esc = 'b';
+			break;
+		case '\f':
+			esc = 'f';
+			break;
+		case '\n':
+			esc = 'n';
+			break;
+		case '\r':
+			esc = 'r';
+			break;
+		case '\t':
+			esc = 't';
+			break;
+		default:
+			if (*p >= 0x20) {
+				p += n;
+				continue;
+			}
+		}
+		rc = rt_buf_add(b, run, (size_t)(p - run));
+		if (esc) {
+			char seq[2] = {'\\', esc};
+			rc = rc ? rc : rt_buf_add(b, seq, sizeof seq);
+		} else {
+			char seq[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+			rc = rc ? rc : rt_buf_add(b, seq, sizeof seq);
+		}
+		run = ++p;
+	}
+	rc = rc ? rc : rt_buf_add(b, run, (size_t)(p - run));
+	return rc ? rc : rt_buf_putc(b, '"');
+}
+
+/* A number through jansson itself, so that reals print exactly as
+ * schema_serialize_row's do (the rare case: no hot response has one). */
+static int write_jansson(rt_buf *b, json_t *v)
+{
+	char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	json_decref(v);
+	int rc = text ? rt_buf_puts(b, text) : -1;
+	free(text);
+	return rc;
+}
+
+static int write_cell(rt_buf *b, const schema_field *f, const core_db_result *r, size_t row,
+                      size_t col)
+{
+	if (core_db_is_null(r, row, col))
+		return rt_buf_puts(b, "null");
+	char when[32];
+	switch (f->type) {
+	case SCHEMA_INT:
+		return rt_buf_printf(b, "%lld", (long long)core_db_get_int(r, row, col));
+	case SCHEMA_BOOL:
+		return rt_buf_puts(b, core_db_get_bool(r, row, col) ? "true" : "false");
+	case SCHEMA_NUMBER:
+		return write_jansson(b, json_real(core_db_get_double(r, row, col)));
+	case SCHEMA_DATETIME:
+		return write_string(
+		    b, core_db_get_time(r, row, col, when) ? when : core_db_get(r, row, col));
+	default:
+		return write_string(b, core_db_get(r, row, col));
+	}
+}
+
+int schema_write_row(rt_buf *b, const schema *s, const core_db_result *r, size_t row)
+{
+	int rc = rt_buf_putc(b, '{');
+	size_t col = 0;
+	for (size_t i = 0; !rc && i < s->n; i++) {
+		const schema_field *f = &s->fields[i];
+		if (!serialised(f))
+			continue;
+		if (col)
+			rc = rt_buf_putc(b, ',');
+		rc = rc ? rc : write_string(b, f->name);
+		rc = rc ? rc : rt_buf_putc(b, ':');
+		rc = rc ? rc : write_cell(b, f, r, row, col++);
+	}
+	return rc ? -1 : rt_buf_putc(b, '}');
 }

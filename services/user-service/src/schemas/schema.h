@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "core/db.h"
+#include "retort/buf.h"
 
 typedef enum schema_type {
 	SCHEMA_STRING, /* min/max: length in characters */
@@ -91,5 +92,12 @@ const char *schema_get_string(const schema_values *v, const char *name);
 /* The JSON object for row of r, whose columns are the ones
  * repo_columns(s) lists, in that order. NULL when out of memory. */
 json_t *schema_serialize_row(const schema *s, const core_db_result *r, size_t row);
+
+/* The same object as JSON text appended to b, byte for byte what
+ * json_dumps(schema_serialize_row(s, r, row), JSON_COMPACT) gives, without
+ * building the tree first (for responses that are one row). Returns 0, or
+ * -1 when out of memory or a text value is not UTF-8 (as jansson refuses
+ * it too). */
+int schema_write_row(rt_buf *b, const schema *s, const core_db_result *r, size_t row);
 
 #endif

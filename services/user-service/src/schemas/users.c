@@ -52,6 +52,16 @@ json_t *schema_user_json(const core_db_result *r, size_t row)
 	return schema_serialize_row(&schema_user, r, row);
 }
 
+char *schema_user_text(const core_db_result *r, size_t row)
+{
+	rt_buf b = RT_BUF_INIT;
+	if (schema_write_row(&b, &schema_user, r, row)) {
+		rt_buf_release(&b);
+		return NULL;
+	}
+	return rt_buf_detach(&b);
+}
+
 const char *schema_user_col(const core_db_result *r, size_t row, const char *name)
 {
 	int i = schema_field_index(&schema_user, name);

@@ -28,6 +28,9 @@ extern const schema schema_token_refresh;
  * booleans as JSON booleans, times RFC 3339 UTC, phone_number null when
  * unset. New reference; NULL when out of memory. */
 json_t *schema_user_json(const core_db_result *r, size_t row);
+/* The same as JSON text (malloc'd, the caller frees it), for answers that
+ * are the user alone; NULL when out of memory. */
+char *schema_user_text(const core_db_result *r, size_t row);
 
 /* The text of field name ("role", "id", ...) in row of r, selected as
  * above; NULL for SQL NULL or an unknown name. Borrowed from r. */
