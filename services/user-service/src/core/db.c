@@ -406,11 +406,13 @@ static void put_digits(char *out, int n, int v)
 bool core_db_get_time(const core_db_result *r, size_t row, size_t col, char out[32])
 {
 	const char *p = core_db_get(r, row, col);
+	/* tm holds the fields as written (year and month not offset) */
 	struct tm tm = {0};
-	int y, mo, d, h, mi, s, usec = 0, oh = 0, om = 0, sign = 0;
-	if (!p || !digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
-	    !digits(&p, 2, &d) || (*p != ' ' && *p != 'T') || !(++p, digits(&p, 2, &h)) ||
-	    *p++ != ':' || !digits(&p, 2, &mi) || *p++ != ':' || !digits(&p, 2, &s))
+	int usec = 0, oh = 0, om = 0, sign = 0;
+	if (!p || !digits(&p, 4, &tm.tm_year) || *p++ != '-' || !digits(&p, 2, &tm.tm_mon) ||
+	    *p++ != '-' || !digits(&p, 2, &tm.tm_mday) || (*p != ' ' && *p != 'T') ||
+	    !(++p, digits(&p, 2, &tm.tm_hour)) || *p++ != ':' || !digits(&p, 2, &tm.tm_min) ||
+	    *p++ != ':' || !digits(&p, 2, &tm.tm_sec))
 		return false;
 	if (*p == '.') {
 		p++;
@@ -430,39 +432,31 @@ bool core_db_get_time(const core_db_result *r, size_t row, size_t col, char out[
 	}
 	if (*p)
 		return false;
-	if (oh || om || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) {
+	if (oh || om || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59) {
 		/* another zone (or a leap second): let the C library move it to UTC */
-		tm.tm_year = y - 1900;
-		tm.tm_mon = mo - 1;
-		tm.tm_mday = d;
-		tm.tm_hour = h;
-		tm.tm_min = mi;
-		tm.tm_sec = s;
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
 		time_t t = timegm(&tm) - (time_t)sign * (oh * 3600 + om * 60);
-		struct tm utc;
-		if (!gmtime_r(&t, &utc))
+		if (!gmtime_r(&t, &tm))
 			return false;
-		y = utc.tm_year + 1900;
-		mo = utc.tm_mon + 1;
-		d = utc.tm_mday;
-		h = utc.tm_hour;
-		mi = utc.tm_min;
-		s = utc.tm_sec;
-		if (y < 0 || y > 9999)
+		tm.tm_year += 1900;
+		tm.tm_mon += 1;
+		if (tm.tm_year < 0 || tm.tm_year > 9999)
 			return false;
 	}
 	/* written by hand: this runs for every time column of every row */
-	put_digits(out, 4, y);
+	put_digits(out, 4, tm.tm_year);
 	out[4] = '-';
-	put_digits(out + 5, 2, mo);
+	put_digits(out + 5, 2, tm.tm_mon);
 	out[7] = '-';
-	put_digits(out + 8, 2, d);
+	put_digits(out + 8, 2, tm.tm_mday);
 	out[10] = 'T';
-	put_digits(out + 11, 2, h);
+	put_digits(out + 11, 2, tm.tm_hour);
 	out[13] = ':';
-	put_digits(out + 14, 2, mi);
+	put_digits(out + 14, 2, tm.tm_min);
 	out[16] = ':';
-	put_digits(out + 17, 2, s);
+	put_digits(out + 17, 2, tm.tm_sec);
 	out[19] = '.';
 	put_digits(out + 20, 6, usec);
 	out[26] = 'Z';

@@ -48,32 +48,36 @@ bool core_uuid_valid(const char *s)
 	return s[36] == '\0';
 }
 
+static void id_text(const unsigned char b[16], char out[33])
+{
+	hex(out, b, 16);
+	out[32] = '\0';
+}
+
 void core_request_id(char out[33])
 {
 	unsigned char b[16];
 	randombytes_buf(b, sizeof b);
-	hex(out, b, sizeof b);
-	out[32] = '\0';
+	id_text(b, out);
 }
 
 static void take(core_random_pool *pool, unsigned char *out, size_t n)
 {
-	if (!pool->filled || sizeof pool->buf - pool->next < n) {
+	if (pool->left < n) {
 		randombytes_buf(pool->buf, sizeof pool->buf);
-		pool->next = 0;
-		pool->filled = true;
+		pool->left = sizeof pool->buf;
 	}
-	memcpy(out, pool->buf + pool->next, n);
-	sodium_memzero(pool->buf + pool->next, n);
-	pool->next += n;
+	unsigned char *p = pool->buf + sizeof pool->buf - pool->left;
+	memcpy(out, p, n);
+	sodium_memzero(p, n);
+	pool->left -= n;
 }
 
 void core_request_id_from(core_random_pool *pool, char out[33])
 {
 	unsigned char b[16];
 	take(pool, b, sizeof b);
-	hex(out, b, sizeof b);
-	out[32] = '\0';
+	id_text(b, out);
 }
 
 void core_random_pool_wipe(core_random_pool *pool)

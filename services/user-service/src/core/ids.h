@@ -23,8 +23,7 @@ void core_request_id(char out[33]);
  * with core_random_pool_wipe when done. */
 typedef struct core_random_pool {
 	unsigned char buf[4096];
-	size_t next; /* first unused byte; sizeof buf: empty */
-	bool filled;
+	size_t left; /* unused bytes, at the end of buf; 0: empty */
 } core_random_pool;
 
 /* core_request_id's form, drawn from pool. */

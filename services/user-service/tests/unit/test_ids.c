@@ -30,7 +30,7 @@ static void pooled_request_ids(void **state)
 		assert_int_equal(strlen(ids[i]), 32);
 		assert_int_equal(strspn(ids[i], "0123456789abcdef"), 32);
 		/* what was handed out is gone from the pool */
-		assert_true(sodium_is_zero(pool.buf + pool.next - 16, 16));
+		assert_true(sodium_is_zero(pool.buf + sizeof pool.buf - pool.left - 16, 16));
 	}
 	qsort(ids, N, sizeof ids[0], by_text);
 	for (int i = 1; i < N; i++)
