@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "dialect/dialect.h"
-#include "runtime.h"
+#include "step.h"
 #include "sql/split.h"
 #include "version_table.h"
 #include "util/banned.h"

@@ -1,5 +1,5 @@
 /* pipeline.c — transactional migrations sent back to back (internal; see
- * runtime.h).
+ * pipeline.h).
  *
  * Each migration is still its own transaction: BEGIN, a guard, its
  * statements, its version-table change and log row, COMMIT. All of a run's
@@ -18,7 +18,8 @@
 #include <string.h>
 
 #include "dialect/dialect.h"
-#include "runtime.h"
+#include "pipeline.h"
+#include "step.h"
 #include "version_table.h"
 #include "util/banned.h"
 

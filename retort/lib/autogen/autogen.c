@@ -4,13 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autogen/compare.h"
 #include "autogen/models.h"
-#include "autogen/ops.h"
+#include "autogen/order.h"
 #include "autogen/render.h"
 #include "dialect/dialect.h"
 #include "graph_internal.h"
 #include "runtime.h"
 #include "schema/dump.h"
+#include "step.h"
 #include "version_table.h"
 #include "util/banned.h"
 
@@ -141,8 +143,9 @@ int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err)
 	rt__ops_init(&ops, &a);
 	rt__ops_init(&down, &a);
 	rt__diags_init(&diags, &a);
-	/* rt__compare returns the operations ordered already */
+	/* the stages, one way: compare, order, invert, render */
 	rc = rc ? rc : rt__compare(&live, &models, &ops, &diags, err);
+	rc = rc ? rc : rt__ops_order(&ops, err);
 	rc = rc ? rc : rt__ops_inverse(&ops, &down, err);
 	rt_buf up_sql = RT_BUF_INIT, down_sql = RT_BUF_INIT;
 	if (!rc &&

@@ -13,6 +13,7 @@
 #include "autogen/models.h"
 #include "dialect/dialect.h"
 #include "runtime.h"
+#include "step.h"
 #include "sql/ddl.h"
 #include "sql/split.h"
 #include "util/fs.h"

@@ -9,9 +9,14 @@
  * ops that remove things run before renames (database names), ops that add
  * or change things run after them (model names); see order.c.
  *
+ * This header and ops.c hold the op list and the facts about one op that
+ * every stage reads. The stages sit on top of it and run one way, as
+ * autogen.c calls them: compare.h finds the ops, order.h orders and inverts
+ * them, render.h prints them; none of them includes another.
+ *
  * To add an operation kind: add it to rt__op_kind, give it a phase and an
- * inverse in order.c, a data-loss rule in rt__op_destroys_data, SQL and a
- * summary line in render.c, and a row in tests/unit/test_render.c.
+ * inverse in order.c, a data-loss rule in rt__op_destroys_data (ops.c), SQL
+ * and a summary line in render.c, and a row in tests/unit/test_render.c.
  */
 #ifndef RETORT_AUTOGEN_OPS_H
 #define RETORT_AUTOGEN_OPS_H
@@ -19,7 +24,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "retort/error.h"
 #include "schema/model.h"
 #include "util/arena.h"
 
@@ -111,27 +115,5 @@ bool rt__op_destroys_data(const rt__op *op);
 /* Whether after holds every value of before, in the same order: the change
  * is then ALTER TYPE ... ADD VALUE, else the type is recreated. */
 bool rt__enum_only_added(const rt__enum *before, const rt__enum *after);
-
-/* Fills out (initialised by the caller) with the ordered operations that
- * turn db into models, and warnings with what needs a person's review
- * (unannotated drop+add pairs). Both schemas must outlive out: ops point
- * into them. A renamed-from annotation applies when the database has the
- * old name and neither the database has the new one nor the models the old
- * one; otherwise it is ignored (e.g. it was applied already). Returns 0 or
- * -RT_ERR_NOMEM. */
-int rt__compare(const rt__schema *db, const rt__schema *models, rt__ops *out, rt__diags *warnings,
-                rt_error *err);
-
-/* Orders ops in place so that each is valid when it runs (order.c): phases
- * (drops of constraints and indexes, renames, drops, creates, alters, adds
- * of indexes and constraints), tables created referenced-first and dropped
- * referencing-first. A foreign-key cycle among created (dropped) tables is
- * broken by moving one foreign key out into an ADD (DROP) CONSTRAINT op.
- * 0 or -RT_ERR_NOMEM. */
-int rt__ops_order(rt__ops *ops, rt_error *err);
-
-/* Fills out (initialised by the caller) with the downgrade of in: the
- * inverse of each op, in reverse order. 0 or -RT_ERR_NOMEM. */
-int rt__ops_inverse(const rt__ops *in, rt__ops *out, rt_error *err);
 
 #endif

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "autogen/ops.h"
+#include "autogen/order.h"
 #include "util/heap.h"
 #include "util/banned.h"
 
@@ -47,35 +47,6 @@ static int phase(const rt__op *op)
 	if (op->kind == RT__OP_ADD_CONSTRAINT)
 		return op->after.constraint->kind == RT__CON_FOREIGN ? 20 : 19;
 	return phase_of[op->kind];
-}
-
-bool rt__enum_only_added(const rt__enum *before, const rt__enum *after)
-{
-	size_t j = 0;
-	for (size_t i = 0; i < after->nvalues && j < before->nvalues; i++)
-		if (!strcmp(after->values[i], before->values[j]))
-			j++;
-	return j == before->nvalues;
-}
-
-static bool has_value(const rt__enum *e, const char *v)
-{
-	for (size_t i = 0; i < e->nvalues; i++)
-		if (!strcmp(e->values[i], v))
-			return true;
-	return false;
-}
-
-bool rt__op_destroys_data(const rt__op *op)
-{
-	if (op->kind == RT__OP_DROP_TABLE || op->kind == RT__OP_DROP_COLUMN)
-		return true;
-	if (op->kind != RT__OP_RECREATE_ENUM)
-		return false;
-	for (size_t i = 0; i < op->before.enum_type->nvalues; i++)
-		if (!has_value(op->after.enum_type, op->before.enum_type->values[i]))
-			return true;
-	return false;
 }
 
 /* ---- foreign-key sort of created / dropped tables ------------------------ */

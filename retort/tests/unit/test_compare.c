@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "autogen/ops.h"
+#include "autogen/compare.h"
+#include "autogen/order.h"
 #include "autogen/render.h"
 #include "util/banned.h"
 
@@ -528,6 +529,7 @@ static void setup_case(fixture *f, change db, change models)
 	rt_error err;
 	rt_error_clear(&err);
 	assert_int_equal(rt__compare(&f->db, &f->models, &f->ops, &f->warnings, &err), 0);
+	assert_int_equal(rt__ops_order(&f->ops, &err), 0);
 }
 
 static int by_string(const void *a, const void *b)
@@ -605,6 +607,7 @@ static void run_case(void **state)
 		rt__ops_init(&back, &f.arena);
 		rt__diags_init(&w, &f.arena);
 		assert_int_equal(rt__compare(&f.models, &f.db, &back, &w, &err), 0);
+		assert_int_equal(rt__ops_order(&back, &err), 0);
 		char *a = summaries(&down, true), *b = summaries(&back, true);
 		assert_string_equal(a, b);
 		free(a);
