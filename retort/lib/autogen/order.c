@@ -13,39 +13,83 @@
  * exactly the state op k left behind. Ops that remove things carry the whole
  * removed object (before), so their inverse can recreate it.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "autogen/order.h"
 #include "util/heap.h"
-#include "util/banned.h"
+#include "banned.h"
 
-/* Removals run before renames (so they use the database's names), then
- * drops, enum changes on the surviving columns, creates, alters, and the
- * adds that need everything else in place. */
-static const int phase_of[RT__OP__COUNT] = {
-    [RT__OP_CREATE_ENUM] = 1,        [RT__OP_DROP_CONSTRAINT] = 2, /* 3: non-FK */
-    [RT__OP_DROP_INDEX] = 4,         [RT__OP_RENAME_TABLE] = 5,
-    [RT__OP_RENAME_COLUMN] = 6,      [RT__OP_DROP_TABLE] = 7,
-    [RT__OP_DROP_COLUMN] = 8,        [RT__OP_ADD_ENUM_VALUE] = 9,
-    [RT__OP_RECREATE_ENUM] = 9,      [RT__OP_CREATE_TABLE] = 10,
-    [RT__OP_ADD_COLUMN] = 11,        [RT__OP_DROP_DEFAULT] = 12,
-    [RT__OP_DROP_NOT_NULL] = 13,     [RT__OP_ALTER_TYPE] = 14,
-    [RT__OP_SET_DEFAULT] = 15,       [RT__OP_SET_NOT_NULL] = 16,
-    [RT__OP_SET_TABLE_COMMENT] = 17, [RT__OP_SET_COLUMN_COMMENT] = 17,
-    [RT__OP_CREATE_INDEX] = 18,      [RT__OP_ADD_CONSTRAINT] = 19, /* 20: FK */
-    [RT__OP_DROP_ENUM] = 21,
+/* The phases, in the order they run. Removals run before renames (so they
+ * use the database's names), then drops, enum changes on the surviving
+ * columns, creates, alters, and the adds that need everything else in
+ * place. PHASE_NONE is no phase: a kind left out of phase_of would get it
+ * and never be emitted. */
+typedef enum phase_id {
+	PHASE_NONE,
+	PHASE_CREATE_ENUM,
+	PHASE_DROP_FOREIGN_KEY,
+	PHASE_DROP_CONSTRAINT, /* the other constraints, after the foreign keys */
+	PHASE_DROP_INDEX,
+	PHASE_RENAME_TABLE,
+	PHASE_RENAME_COLUMN,
+	PHASE_DROP_TABLE,
+	PHASE_DROP_COLUMN,
+	PHASE_CHANGE_ENUM,
+	PHASE_CREATE_TABLE,
+	PHASE_ADD_COLUMN,
+	PHASE_DROP_DEFAULT,
+	PHASE_DROP_NOT_NULL,
+	PHASE_ALTER_TYPE,
+	PHASE_SET_DEFAULT,
+	PHASE_SET_NOT_NULL,
+	PHASE_COMMENT,
+	PHASE_CREATE_INDEX,
+	PHASE_ADD_CONSTRAINT,
+	PHASE_ADD_FOREIGN_KEY, /* after the keys they reference */
+	PHASE_DROP_ENUM,
+	PHASE__COUNT
+} phase_id;
+
+/* A new phase or a new op kind changes these counts: place it in the enum
+ * above and in phase_of (and give a new kind an inverse in inverse_of),
+ * then update the count here. */
+static_assert(PHASE__COUNT == 22, "a phase was added or removed: check phase_of and phase()");
+static_assert(RT__OP__COUNT == 21, "a new op kind needs a phase_of row and an inverse_of row");
+
+static const phase_id phase_of[RT__OP__COUNT] = {
+    [RT__OP_CREATE_ENUM] = PHASE_CREATE_ENUM,
+    [RT__OP_DROP_CONSTRAINT] = PHASE_DROP_CONSTRAINT, /* foreign keys: see phase() */
+    [RT__OP_DROP_INDEX] = PHASE_DROP_INDEX,
+    [RT__OP_RENAME_TABLE] = PHASE_RENAME_TABLE,
+    [RT__OP_RENAME_COLUMN] = PHASE_RENAME_COLUMN,
+    [RT__OP_DROP_TABLE] = PHASE_DROP_TABLE,
+    [RT__OP_DROP_COLUMN] = PHASE_DROP_COLUMN,
+    [RT__OP_ADD_ENUM_VALUE] = PHASE_CHANGE_ENUM,
+    [RT__OP_RECREATE_ENUM] = PHASE_CHANGE_ENUM,
+    [RT__OP_CREATE_TABLE] = PHASE_CREATE_TABLE,
+    [RT__OP_ADD_COLUMN] = PHASE_ADD_COLUMN,
+    [RT__OP_DROP_DEFAULT] = PHASE_DROP_DEFAULT,
+    [RT__OP_DROP_NOT_NULL] = PHASE_DROP_NOT_NULL,
+    [RT__OP_ALTER_TYPE] = PHASE_ALTER_TYPE,
+    [RT__OP_SET_DEFAULT] = PHASE_SET_DEFAULT,
+    [RT__OP_SET_NOT_NULL] = PHASE_SET_NOT_NULL,
+    [RT__OP_SET_TABLE_COMMENT] = PHASE_COMMENT,
+    [RT__OP_SET_COLUMN_COMMENT] = PHASE_COMMENT,
+    [RT__OP_CREATE_INDEX] = PHASE_CREATE_INDEX,
+    [RT__OP_ADD_CONSTRAINT] = PHASE_ADD_CONSTRAINT, /* foreign keys: see phase() */
+    [RT__OP_DROP_ENUM] = PHASE_DROP_ENUM,
 };
-#define NPHASES 22
 
-static int phase(const rt__op *op)
+static phase_id phase(const rt__op *op)
 {
 	/* foreign keys go first among drops and last among adds: they depend
 	 * on the primary and unique keys they reference */
-	if (op->kind == RT__OP_DROP_CONSTRAINT)
-		return op->before.constraint->kind == RT__CON_FOREIGN ? 2 : 3;
-	if (op->kind == RT__OP_ADD_CONSTRAINT)
-		return op->after.constraint->kind == RT__CON_FOREIGN ? 20 : 19;
+	if (op->kind == RT__OP_DROP_CONSTRAINT && op->before.constraint->kind == RT__CON_FOREIGN)
+		return PHASE_DROP_FOREIGN_KEY;
+	if (op->kind == RT__OP_ADD_CONSTRAINT && op->after.constraint->kind == RT__CON_FOREIGN)
+		return PHASE_ADD_FOREIGN_KEY;
 	return phase_of[op->kind];
 }
 
@@ -285,10 +329,10 @@ int rt__ops_order(rt__ops *ops, rt_error *err)
 	    sort_tables(&extra, orig, n, RT__OP_DROP_TABLE, &drops))
 		goto nomem;
 	ops->n = 0;
-	for (int p = 1; p < NPHASES; p++) {
-		const tsort *sorted = p == phase_of[RT__OP_CREATE_TABLE] ? &creates
-		                      : p == phase_of[RT__OP_DROP_TABLE] ? &drops
-		                                                         : NULL;
+	for (phase_id p = PHASE_NONE + 1; p < PHASE__COUNT; p++) {
+		const tsort *sorted = p == PHASE_CREATE_TABLE ? &creates
+		                      : p == PHASE_DROP_TABLE ? &drops
+		                                              : NULL;
 		for (size_t i = 0; sorted && i < sorted->n; i++) {
 			rt__op *op = rt__ops_add(ops, sorted->nodes[i]->kind);
 			if (!op)
