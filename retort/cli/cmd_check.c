@@ -7,7 +7,7 @@
 #include <getopt.h>
 
 #include "commands.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static const struct option check_opts[] = {
     {"help", no_argument, NULL, 'h'},

@@ -10,7 +10,7 @@
 
 #include "commands.h"
 #include "format.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static const struct option verbose_opts[] = {
     {"verbose", no_argument, NULL, 'v'},

@@ -10,7 +10,7 @@
 
 #include "commands.h"
 #include "format.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static const struct option history_opts[] = {
     {"rev-range", required_argument, NULL, 'r'},

@@ -12,7 +12,7 @@
 #include <getopt.h>
 
 #include "commands.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static bool path_exists(const char *path)
 {

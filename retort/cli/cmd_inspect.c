@@ -7,7 +7,7 @@
 #include <getopt.h>
 
 #include "commands.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static const struct option inspect_opts[] = {
     {"models", no_argument, NULL, 'm'},

@@ -9,7 +9,7 @@
 
 #include "commands.h"
 #include "format.h"
-#include "util/banned.h"
+#include "banned.h"
 
 enum {
 	OPT_REV_ID = 256,

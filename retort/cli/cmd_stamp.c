@@ -8,7 +8,7 @@
 #include <getopt.h>
 
 #include "commands.h"
-#include "util/banned.h"
+#include "banned.h"
 
 enum { OPT_PURGE = 256 };
 

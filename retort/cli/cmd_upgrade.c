@@ -9,7 +9,7 @@
 #include <getopt.h>
 
 #include "commands.h"
-#include "util/banned.h"
+#include "banned.h"
 
 enum { OPT_SQL = 256 };
 

@@ -11,7 +11,7 @@
 #include <getopt.h>
 
 #include "commands.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static const cmd_def commands[] = {
     {"init", cmd_init, CMD_NEEDS_NONE, "Create a migration directory and retort.ini",

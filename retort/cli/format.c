@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "format.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static void put_list(FILE *out, const char *const *items, size_t n)
 {

@@ -8,7 +8,7 @@
 #include <getopt.h>
 
 #include "commands.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static const char global_usage[] =
     "usage: retort [-c FILE] [--url URL] [-x KEY=VALUE] COMMAND [options] [args]\n";

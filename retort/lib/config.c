@@ -21,7 +21,7 @@
 #include "retort/config.h"
 #include "util/arena.h"
 #include "util/fs.h"
-#include "util/banned.h"
+#include "banned.h"
 
 #define DEFAULT_VERSION_TABLE "retort_version"
 #define MAX_IDENT             63

@@ -4,7 +4,7 @@
 
 #include "ctx.h"
 #include "dialect/dialect.h"
-#include "util/banned.h"
+#include "banned.h"
 
 int rt_ctx_open(const rt_config *cfg, rt_ctx **out, rt_error *err)
 {

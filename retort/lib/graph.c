@@ -12,7 +12,7 @@
 #include "retort/buf.h"
 #include "script_file.h"
 #include "util/fs.h"
-#include "util/banned.h"
+#include "banned.h"
 
 /* Working state of one build; the index arrays are relative to the caller's
  * script order until the topological sort renumbers them. */

@@ -14,7 +14,7 @@
 
 #include "graph_internal.h"
 #include "retort/buf.h"
-#include "util/banned.h"
+#include "banned.h"
 
 /* One parsed target: "head", "heads", "base", "+N"/"-N", a revision, or
  * "X@head", "X@heads", "X@base", "X@+N", "X@-N" where X is a revision or a

@@ -17,7 +17,7 @@
 #include "step.h"
 #include "sql/split.h"
 #include "version_table.h"
-#include "util/banned.h"
+#include "banned.h"
 
 /* Resolves the left side of a range to a set of heads. */
 static int range_start(rt_ctx *ctx, rt__arena *a, const char *from, const char ***heads, size_t *n,

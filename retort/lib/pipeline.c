@@ -21,7 +21,7 @@
 #include "pipeline.h"
 #include "step.h"
 #include "version_table.h"
-#include "util/banned.h"
+#include "banned.h"
 
 /* One migration in the pipeline. The statements sent for it, in order:
  * BEGIN, the guard, stmts[0..nstmts), the version-table change, the log

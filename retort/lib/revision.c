@@ -20,7 +20,7 @@
 #include "ctx.h"
 #include "script_file.h"
 #include "util/fs.h"
-#include "util/banned.h"
+#include "banned.h"
 
 /* What rt_ctx_revision collects before rendering; arena-backed. */
 typedef struct rev_plan {

@@ -18,7 +18,7 @@
 #include "step.h"
 #include "sql/split.h"
 #include "version_table.h"
-#include "util/banned.h"
+#include "banned.h"
 
 int rt__ctx_connect(rt_ctx *ctx, rt_error *err)
 {

@@ -22,7 +22,7 @@
 #include <strings.h>
 
 #include "script_file.h"
-#include "util/banned.h"
+#include "banned.h"
 
 #define MAX_REVISION_LEN 32 /* version_num is VARCHAR(32) */
 #define MAX_SECTIONS     6  /* two directions times generic and two dialects */

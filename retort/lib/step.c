@@ -6,7 +6,7 @@
 
 #include "step.h"
 #include "version_table.h"
-#include "util/banned.h"
+#include "banned.h"
 
 int rt__join_ids(rt_buf *out, const char *const *ids, size_t n)
 {

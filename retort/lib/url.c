@@ -15,7 +15,7 @@
 
 #include "retort/buf.h"
 #include "retort/url.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static const struct scheme {
 	const char *name;

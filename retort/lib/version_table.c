@@ -1,6 +1,6 @@
 /* version_table.c — SQL for the version and log tables (see version_table.h). */
 #include "version_table.h"
-#include "util/banned.h"
+#include "banned.h"
 
 const char *rt__direction_word(rt_direction dir)
 {

@@ -14,7 +14,7 @@
 #include "schema/dump.h"
 #include "step.h"
 #include "version_table.h"
-#include "util/banned.h"
+#include "banned.h"
 
 void rt_autogen_release(rt_autogen *ag)
 {

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "autogen/compare.h"
-#include "util/banned.h"
+#include "banned.h"
 
 typedef struct rename {
 	const char *table; /* column renames: the table's model name */

@@ -18,7 +18,7 @@
 #include "sql/split.h"
 #include "util/fs.h"
 #include "util/heap.h"
-#include "util/banned.h"
+#include "banned.h"
 
 typedef struct model_stmt {
 	rt__stmt text;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "autogen/ops.h"
-#include "util/banned.h"
+#include "banned.h"
 
 void rt__ops_init(rt__ops *ops, rt__arena *a)
 {

@@ -12,7 +12,7 @@
 #include "autogen/render.h"
 #include "sql/ddl.h"
 #include "sql/lexer.h"
-#include "util/banned.h"
+#include "banned.h"
 
 int rt__render_ident(rt_buf *out, const char *name)
 {

@@ -2,7 +2,7 @@
 #include <stddef.h>
 
 #include "dialect/dialect.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static const struct {
 	rt_dialect dialect;

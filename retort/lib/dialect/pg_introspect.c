@@ -20,7 +20,7 @@
 
 #include "dialect/dialect.h"
 #include "dialect/pg_types.h"
-#include "util/banned.h"
+#include "banned.h"
 
 /* The current schema, and JIT turned off for the session until q_restore.
  * JIT compiles a query whose estimated cost passes jit_above_cost, which

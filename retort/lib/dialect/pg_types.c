@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "util/banned.h"
+#include "banned.h"
 
 /* format_type()'s names and the spelling models use. A modifier such as
  * "(20)" follows the name ("character varying(20)"), or sits inside it for

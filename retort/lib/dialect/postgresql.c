@@ -12,7 +12,7 @@
 #include <libpq-fe.h>
 
 #include "dialect/dialect.h"
-#include "util/banned.h"
+#include "banned.h"
 
 typedef struct pg_db {
 	rt__db base;

@@ -16,7 +16,7 @@
 
 #include "dialect/dialect.h"
 #include "sql/split.h"
-#include "util/banned.h"
+#include "banned.h"
 
 #define BUSY_TIMEOUT_MS 600000
 

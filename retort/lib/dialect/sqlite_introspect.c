@@ -21,7 +21,7 @@
 
 #include "dialect/dialect.h"
 #include "sql/ddl.h"
-#include "util/banned.h"
+#include "banned.h"
 
 /* %s: the schema's sqlite_master, e.g. "main".sqlite_master */
 #define USER_TABLES(m) m ".type = 'table' AND " m ".name NOT LIKE 'sqlite\\_%%' ESCAPE '\\'"

@@ -13,7 +13,7 @@
 
 #include "dialect/dialect.h"
 #include "sql/ddl.h"
-#include "util/banned.h"
+#include "banned.h"
 
 #define TEMP_PREFIX "_retort_rebuild_"
 

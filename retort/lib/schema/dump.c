@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "schema/dump.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static bool plain_name(const char *s)
 {

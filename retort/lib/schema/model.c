@@ -5,7 +5,7 @@
 
 #include "retort/error.h"
 #include "schema/model.h"
-#include "util/banned.h"
+#include "banned.h"
 
 void rt__schema_init(rt__schema *s, rt__arena *a, rt_dialect dialect)
 {

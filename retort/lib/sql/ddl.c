@@ -13,7 +13,7 @@
 
 #include "sql/ddl_parse.h"
 #include "sql/split.h"
-#include "util/banned.h"
+#include "banned.h"
 
 /* ---- statements -------------------------------------------------------- */
 

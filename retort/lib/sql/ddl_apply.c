@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "sql/ddl.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static int nomem(rt_error *err)
 {

@@ -10,7 +10,7 @@
 
 #include "sql/ddl.h"
 #include "sql/lexer.h"
-#include "util/banned.h"
+#include "banned.h"
 
 #define INDENT "    "
 

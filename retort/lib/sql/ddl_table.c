@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "sql/ddl_parse.h"
-#include "util/banned.h"
+#include "banned.h"
 
 int rt__ddlp_nomem(parser *p)
 {

@@ -12,7 +12,7 @@
 
 #include "retort/buf.h"
 #include "sql/lexer.h"
-#include "util/banned.h"
+#include "banned.h"
 
 typedef struct lexer {
 	rt__arena *a;

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "sql/split.h"
-#include "util/banned.h"
+#include "banned.h"
 
 /* Where offsets fall in the file: advanced monotonically. */
 typedef struct cursor {

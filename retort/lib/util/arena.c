@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "util/arena.h"
-#include "util/banned.h"
+#include "banned.h"
 
 #define BLOCK_MIN (16u * 1024u)
 #define ALIGN     16u

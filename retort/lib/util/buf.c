@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "retort/buf.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static char empty[1];
 

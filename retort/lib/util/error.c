@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "retort/error.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static const struct {
 	const char *name;

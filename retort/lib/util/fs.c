@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/banned.h"
+#include "banned.h"
 #include "util/fs.h"
 
 int rt__fs_read(rt__arena *a, const char *path, char **data, size_t *len, rt_error *err)

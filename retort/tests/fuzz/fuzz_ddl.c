@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "sql/ddl.h"
-#include "util/banned.h"
+#include "banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "script_file.h"
-#include "util/banned.h"
+#include "banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,7 +17,7 @@
 #include "autogen/compare.h"
 #include "autogen/order.h"
 #include "autogen/render.h"
-#include "util/banned.h"
+#include "banned.h"
 
 /* ---- builders ------------------------------------------------------------ */
 

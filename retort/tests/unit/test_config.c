@@ -22,7 +22,7 @@
 #include <cmocka.h>
 
 #include "retort/config.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static const char *const test_vars[] = {"RT_TEST_URL", "RT_TEST_EMPTY", "RT_TEST_DOT", "RT_TEST_DQ",
                                         "RT_TEST_UNSET"};

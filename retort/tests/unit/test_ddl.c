@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "sql/ddl.h"
-#include "util/banned.h"
+#include "banned.h"
 
 #define PG  RT_DIALECT_POSTGRESQL
 #define LIT RT_DIALECT_SQLITE

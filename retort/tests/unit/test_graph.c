@@ -17,7 +17,7 @@
 #include "graph_internal.h"
 #include "retort/buf.h"
 #include "util/fs.h"
-#include "util/banned.h"
+#include "banned.h"
 
 /* ---- graphs used by the tables ------------------------------------------ */
 

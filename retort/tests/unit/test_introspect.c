@@ -14,7 +14,7 @@
 #include "dialect/dialect.h"
 #include "schema/dump.h"
 #include "schema/model.h"
-#include "util/banned.h"
+#include "banned.h"
 
 typedef struct intro_case {
 	const char *name;

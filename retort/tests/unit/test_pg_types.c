@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "dialect/pg_types.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static const struct {
 	const char *type, *spelling;

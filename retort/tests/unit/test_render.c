@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "autogen/render.h"
-#include "util/banned.h"
+#include "banned.h"
 
 static rt__arena arena;
 static rt__schema fx; /* the fixture, built once */

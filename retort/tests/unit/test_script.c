@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "script_file.h"
-#include "util/banned.h"
+#include "banned.h"
 
 #define PG   RT_DIALECT_POSTGRESQL
 #define LIT  RT_DIALECT_SQLITE

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "sql/split.h"
-#include "util/banned.h"
+#include "banned.h"
 
 #define PG  RT_DIALECT_POSTGRESQL
 #define LIT RT_DIALECT_SQLITE

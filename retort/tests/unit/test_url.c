@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "retort/url.h"
-#include "util/banned.h"
+#include "banned.h"
 
 #define PG RT_DIALECT_POSTGRESQL
 #define SL RT_DIALECT_SQLITE

@@ -1,6 +1,11 @@
 /* banned.h — functions we do not use, made compile errors.
  * Each has a bounded or reentrant replacement: rt_buf for string assembly,
- * strtol/strtoll with end checks for numbers, gmtime_r/localtime_r for time. */
+ * strtol/strtoll with end checks for numbers, gmtime_r/localtime_r for time.
+ *
+ * Internal to this repository and shared by both programs: libretort, the
+ * retort CLI, their tests and fuzzers, and the user service put
+ * include/internal/ on their include path and include it after the system
+ * headers. Not part of libretort's public API (retort/include/). */
 #ifndef RETORT_BANNED_H
 #define RETORT_BANNED_H
 
