@@ -501,6 +501,12 @@ size_t rt__graph_find_label(const rt_graph *g, const char *label)
 	return find_label_in(g->labels, g->n_labels, label);
 }
 
+const rt_script *rt_graph_find(const rt_graph *g, const char *id)
+{
+	size_t i = id ? rt__graph_find(g, id) : RT__NO_NODE;
+	return i == RT__NO_NODE ? NULL : &g->scripts[i];
+}
+
 static const rt_script *ambiguous(const rt_graph *g, const char *id, size_t from, size_t count,
                                   rt_error *err)
 {

@@ -44,6 +44,11 @@ const rt_script *const *rt_graph_children(const rt_graph *g, const rt_script *s,
  * identified by 'x'"; "Multiple revisions start with 'ab': ab12..., ab34...". */
 const rt_script *rt_graph_lookup(const rt_graph *g, const char *id, rt_error *err);
 
+/* The script whose revision id is exactly id: no prefix, no label. NULL
+ * when there is none (or id is NULL); no error to report, as for ids read
+ * back from a version table the caller words its own. */
+const rt_script *rt_graph_find(const rt_graph *g, const char *id);
+
 /* The hint every command gives when the database records a revision that
  * rt_graph_lookup cannot find. */
 #define RT_UNKNOWN_REVISION_HINT                                                              \

@@ -9,7 +9,7 @@
 #include "autogen/order.h"
 #include "autogen/render.h"
 #include "dialect/dialect.h"
-#include "graph_internal.h"
+#include "retort/graph.h"
 #include "runtime.h"
 #include "schema/dump.h"
 #include "step.h"
@@ -40,7 +40,7 @@ static int require_head(rt_ctx *ctx, rt_error *err)
 		return rc;
 	/* A revision the scripts lack is its own problem, not "behind": say so. */
 	for (size_t i = 0; i < ncur; i++)
-		if (rt__graph_find(ctx->graph, cur[i]) == RT__NO_NODE) {
+		if (!rt_graph_find(ctx->graph, cur[i])) {
 			rc = rt_error_set(err, RT_ERR_REVISION,
 			                  "Can't locate revision identified by '%s'", cur[i]);
 			rt_error_hint(err, RT_UNKNOWN_REVISION_HINT);
@@ -191,9 +191,8 @@ int rt_ctx_edited_scripts(rt_ctx *ctx, char ***lines, size_t *n, rt_error *err)
 	rt_buf line = RT_BUF_INIT;
 	for (size_t r = 0; !rc && r < rows.nrows; r++) {
 		const char *rev = rows.cells[r * rows.ncols], *sum = rows.cells[r * rows.ncols + 1];
-		rt_error ignored;
-		const rt_script *s = rev ? rt_graph_lookup(ctx->graph, rev, &ignored) : NULL;
-		if (!s || strcmp(s->revision, rev) || !sum || !strcmp(s->checksum, sum))
+		const rt_script *s = rt_graph_find(ctx->graph, rev);
+		if (!s || !sum || !strcmp(s->checksum, sum))
 			continue;
 		rt_buf_reset(&line);
 		if (rt_buf_printf(&line, "%s (%s)", rev, s->path) || push(lines, n, line.data))

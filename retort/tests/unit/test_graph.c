@@ -240,6 +240,32 @@ static void test_lookup(void **state)
 	}
 }
 
+/* rt_graph_find: exact ids only; NULL rather than an error. */
+static const struct {
+	const char *const *graph;
+	const char *id, *want; /* want NULL: not found */
+} find_cases[] = {
+    {g_prefix, "abc1", "abc1"}, {g_prefix, "abd", NULL}, {g_prefix, "abc", NULL},
+    {g_prefix, "", NULL},       {g_prefix, NULL, NULL},  {g_fork, "f", "f"},
+    {g_fork, "feature", NULL},
+};
+
+static void test_find(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(find_cases) / sizeof(find_cases[0]); i++) {
+		rt_graph *g = must_build(find_cases[i].graph);
+		const rt_script *s = rt_graph_find(g, find_cases[i].id);
+		if (find_cases[i].want) {
+			assert_non_null(s);
+			assert_string_equal(s->revision, find_cases[i].want);
+		} else {
+			assert_null(s);
+		}
+		rt_graph_free(g);
+	}
+}
+
 static const struct {
 	const char *const *graph;
 	const char *anc, *desc;
@@ -672,6 +698,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_graphs),
 	    cmocka_unit_test(test_dependency_on_label),
 	    cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_find),
 	    cmocka_unit_test(test_is_ancestor),
 	    cmocka_unit_test(test_children),
 	    cmocka_unit_test(test_plans),
