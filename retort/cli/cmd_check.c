@@ -14,8 +14,10 @@ static const struct option check_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-int cmd_check(cli_env *env, int argc, char **argv)
+/* No options but --help, no arguments. */
+static int parse(cli_env *env, int argc, char **argv, void *args)
 {
+	(void)args;
 	optind = 0;
 	opterr = 0;
 	int c;
@@ -23,10 +25,12 @@ int cmd_check(cli_env *env, int argc, char **argv)
 		return cli_option_other(env, c, argv);
 	if (optind < argc)
 		return cli_usage_error(env->cmd, "unexpected argument '%s'", argv[optind]);
-	int status = cli_setup(env);
-	if (status)
-		return status;
+	return -1;
+}
 
+static int run(cli_env *env, void *args)
+{
+	(void)args;
 	rt_error err;
 	rt_error_clear(&err);
 	char **edited = NULL;
@@ -50,8 +54,10 @@ int cmd_check(cli_env *env, int argc, char **argv)
 	}
 	if (!ag.nsummary && !nedited)
 		printf("No new upgrade operations detected.\n");
-	status = ag.nsummary || nedited ? 1 : 0;
+	int status = ag.nsummary || nedited ? 1 : 0;
 	rt_autogen_release(&ag);
 	rt_strings_free(edited, nedited);
 	return status;
 }
+
+const cmd_steps cmd_check = {parse, run, NULL, 0};

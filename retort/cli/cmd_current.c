@@ -18,11 +18,14 @@ static const struct option verbose_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Parses [-v] and no arguments, then opens the context. Returns -1 to go
- * on, else an exit status. */
-static int parse_verbose(cli_env *env, int argc, char **argv, bool *verbose)
+typedef struct verbose_args {
+	bool verbose;
+} verbose_args;
+
+/* [-v] and no arguments: current, heads and branches. */
+static int parse_verbose(cli_env *env, int argc, char **argv, void *args)
 {
-	*verbose = false;
+	bool *verbose = &((verbose_args *)args)->verbose;
 	optind = 0;
 	opterr = 0;
 	int c;
@@ -33,8 +36,7 @@ static int parse_verbose(cli_env *env, int argc, char **argv, bool *verbose)
 	}
 	if (optind < argc)
 		return cli_usage_error(env->cmd, "unexpected argument '%s'", argv[optind]);
-	int status = cli_setup(env);
-	return status ? status : -1;
+	return -1;
 }
 
 static void print_url_line(const rt_config *cfg)
@@ -48,12 +50,9 @@ static void print_url_line(const rt_config *cfg)
 		rt_url_release(&url);
 }
 
-int cmd_current(cli_env *env, int argc, char **argv)
+static int run_current(cli_env *env, void *args)
 {
-	bool verbose;
-	int status = parse_verbose(env, argc, argv, &verbose);
-	if (status >= 0)
-		return status;
+	bool verbose = ((const verbose_args *)args)->verbose;
 	rt_error err;
 	rt_error_clear(&err);
 	const char *const *rows;
@@ -80,12 +79,9 @@ int cmd_current(cli_env *env, int argc, char **argv)
 	return 0;
 }
 
-int cmd_heads(cli_env *env, int argc, char **argv)
+static int run_heads(cli_env *env, void *args)
 {
-	bool verbose;
-	int status = parse_verbose(env, argc, argv, &verbose);
-	if (status >= 0)
-		return status;
+	bool verbose = ((const verbose_args *)args)->verbose;
 	const rt_graph *g = rt_ctx_graph(env->ctx);
 	size_t n = 0;
 	const rt_script *const *heads = rt_graph_heads(g, &n);
@@ -98,12 +94,9 @@ int cmd_heads(cli_env *env, int argc, char **argv)
 	return 0;
 }
 
-int cmd_branches(cli_env *env, int argc, char **argv)
+static int run_branches(cli_env *env, void *args)
 {
-	bool verbose;
-	int status = parse_verbose(env, argc, argv, &verbose);
-	if (status >= 0)
-		return status;
+	bool verbose = ((const verbose_args *)args)->verbose;
 	const rt_graph *g = rt_ctx_graph(env->ctx);
 	for (size_t i = rt_graph_count(g); i-- > 0;) {
 		const rt_script *s = rt_graph_at(g, i);
@@ -184,8 +177,13 @@ static int show_heads(cli_env *env, bool only_one)
 	return 0;
 }
 
-static int show(cli_env *env, const char *rev)
+typedef struct show_args {
+	const char *rev;
+} show_args;
+
+static int run_show(cli_env *env, void *args)
 {
+	const char *rev = ((const show_args *)args)->rev;
 	size_t len = strlen(rev);
 	if (strcmp(rev, "head") == 0 || strcmp(rev, "heads") == 0)
 		return show_heads(env, rev[4] == '\0');
@@ -203,7 +201,8 @@ static int show(cli_env *env, const char *rev)
 	return 0;
 }
 
-int cmd_show(cli_env *env, int argc, char **argv)
+/* One REV. */
+static int parse_show(cli_env *env, int argc, char **argv, void *args)
 {
 	static const struct option opts[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -217,6 +216,11 @@ int cmd_show(cli_env *env, int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error(env->cmd, argc - optind ? "show takes one revision"
 		                                               : "the revision is required");
-	int status = cli_setup(env);
-	return status ? status : show(env, argv[optind]);
+	((show_args *)args)->rev = argv[optind];
+	return -1;
 }
+
+const cmd_steps cmd_current = {parse_verbose, run_current, NULL, sizeof(verbose_args)};
+const cmd_steps cmd_heads = {parse_verbose, run_heads, NULL, sizeof(verbose_args)};
+const cmd_steps cmd_branches = {parse_verbose, run_branches, NULL, sizeof(verbose_args)};
+const cmd_steps cmd_show = {parse_show, run_show, NULL, sizeof(show_args)};

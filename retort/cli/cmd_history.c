@@ -53,8 +53,9 @@ static void print_scripts(const rt_graph *g, const rt_script *const *list, size_
 	}
 }
 
-static int history(cli_env *env, const history_args *a)
+static int run(cli_env *env, void *args)
 {
+	const history_args *a = args;
 	rt_error err;
 	rt_error_clear(&err);
 	const rt_graph *g = rt_ctx_graph(env->ctx);
@@ -84,22 +85,22 @@ static int history(cli_env *env, const history_args *a)
 	return 0;
 }
 
-int cmd_history(cli_env *env, int argc, char **argv)
+static int parse(cli_env *env, int argc, char **argv, void *args)
 {
-	history_args a = {0};
+	history_args *a = args;
 	optind = 0;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, ":r:vih", history_opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			a.range = optarg;
+			a->range = optarg;
 			break;
 		case 'v':
-			a.verbose = true;
+			a->verbose = true;
 			break;
 		case 'i':
-			a.indicate_current = true;
+			a->indicate_current = true;
 			break;
 		default:
 			return cli_option_other(env, c, argv);
@@ -107,6 +108,7 @@ int cmd_history(cli_env *env, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(env->cmd, "unexpected argument '%s'", argv[optind]);
-	int status = cli_setup(env);
-	return status ? status : history(env, &a);
+	return -1;
 }
+
+const cmd_steps cmd_history = {parse, run, NULL, sizeof(history_args)};

@@ -37,12 +37,17 @@ static void print_abs_join(const char *fmt, const char *dir, const char *name)
 	free(real);
 }
 
-int cmd_init(cli_env *env, int argc, char **argv)
+typedef struct init_args {
+	const char *dir;
+} init_args;
+
+static int parse(cli_env *env, int argc, char **argv, void *args)
 {
 	static const struct option opts[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	init_args *a = args;
 	optind = 0;
 	opterr = 0;
 	int c;
@@ -51,7 +56,13 @@ int cmd_init(cli_env *env, int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error(env->cmd, argc - optind ? "init takes exactly one directory"
 		                                               : "the directory is required");
-	const char *dir = argv[optind];
+	a->dir = argv[optind];
+	return -1;
+}
+
+static int run(cli_env *env, void *args)
+{
+	const char *dir = ((const init_args *)args)->dir;
 	bool dir_existed = path_exists(dir);
 	bool config_existed = path_exists(env->config_path);
 
@@ -71,3 +82,5 @@ int cmd_init(cli_env *env, int argc, char **argv)
 	          env->config_path);
 	return 0;
 }
+
+const cmd_steps cmd_init = {parse, run, NULL, sizeof(init_args)};

@@ -15,22 +15,29 @@ static const struct option inspect_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-int cmd_inspect(cli_env *env, int argc, char **argv)
+typedef struct inspect_args {
+	bool models;
+} inspect_args;
+
+static int parse(cli_env *env, int argc, char **argv, void *args)
 {
-	bool models = false;
+	inspect_args *a = args;
 	optind = 0;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, ":mh", inspect_opts, NULL)) != -1) {
 		if (c != 'm')
 			return cli_option_other(env, c, argv);
-		models = true;
+		a->models = true;
 	}
 	if (optind < argc)
 		return cli_usage_error(env->cmd, "unexpected argument '%s'", argv[optind]);
-	int status = cli_setup(env);
-	if (status)
-		return status;
+	return -1;
+}
+
+static int run(cli_env *env, void *args)
+{
+	bool models = ((const inspect_args *)args)->models;
 	rt_error err;
 	rt_error_clear(&err);
 	rt_buf out = RT_BUF_INIT;
@@ -42,3 +49,5 @@ int cmd_inspect(cli_env *env, int argc, char **argv)
 	rt_buf_release(&out);
 	return 0;
 }
+
+const cmd_steps cmd_inspect = {parse, run, NULL, sizeof(inspect_args)};

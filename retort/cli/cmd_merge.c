@@ -53,11 +53,19 @@ static int resolve(const rt_graph *g, int argc, char **argv, const char **parent
 	return 0;
 }
 
-static int run(cli_env *env, rt_revision_opts *opts, int nrev, char **revs)
+typedef struct merge_args {
+	rt_revision_opts opts;
+	const char **labels; /* --branch-label values; argc entries */
+	char **revs;
+	int nrev;
+} merge_args;
+
+static int run(cli_env *env, void *args)
 {
-	int status = cli_setup(env);
-	if (status)
-		return status;
+	merge_args *a = args;
+	rt_revision_opts *opts = &a->opts;
+	int nrev = a->nrev;
+	char **revs = a->revs;
 	const rt_graph *g = rt_ctx_graph(env->ctx);
 	const char **parents = calloc(rt_graph_count(g) + (size_t)nrev + 1, sizeof(char *));
 	if (!parents) {
@@ -65,7 +73,7 @@ static int run(cli_env *env, rt_revision_opts *opts, int nrev, char **revs)
 		return 1;
 	}
 	size_t n = 0;
-	status = resolve(g, nrev, revs, parents, &n);
+	int status = resolve(g, nrev, revs, parents, &n);
 	if (!status && n < 2)
 		status = cli_usage_error(env->cmd, "merge needs at least two revisions");
 	if (!status) {
@@ -85,10 +93,17 @@ static int run(cli_env *env, rt_revision_opts *opts, int nrev, char **revs)
 	return status;
 }
 
-/* Fills opts (labels collects --branch-label). Returns -1 to go on, else
- * an exit status. */
-static int parse(cli_env *env, int argc, char **argv, rt_revision_opts *opts, const char **labels)
+/* [-m MSG] [--rev-id ID] [--branch-label LABEL]... REV... */
+static int parse(cli_env *env, int argc, char **argv, void *args)
 {
+	merge_args *a = args;
+	a->labels = calloc((size_t)argc, sizeof(char *));
+	if (!a->labels) {
+		fputs("retort: error: out of memory\n", stderr);
+		return 1;
+	}
+	rt_revision_opts *opts = &a->opts;
+	opts->branch_labels = a->labels;
 	optind = 0;
 	opterr = 0;
 	int c;
@@ -101,7 +116,7 @@ static int parse(cli_env *env, int argc, char **argv, rt_revision_opts *opts, co
 			opts->rev_id = optarg;
 			break;
 		case OPT_BRANCH_LABEL:
-			labels[opts->n_labels++] = optarg;
+			a->labels[opts->n_labels++] = optarg;
 			break;
 		default:
 			return cli_option_other(env, c, argv);
@@ -109,20 +124,14 @@ static int parse(cli_env *env, int argc, char **argv, rt_revision_opts *opts, co
 	}
 	if (optind >= argc)
 		return cli_usage_error(env->cmd, "merge needs at least two revisions");
+	a->revs = argv + optind;
+	a->nrev = argc - optind;
 	return -1;
 }
 
-int cmd_merge(cli_env *env, int argc, char **argv)
+static void release(void *args)
 {
-	const char **labels = calloc((size_t)argc, sizeof(char *));
-	if (!labels) {
-		fputs("retort: error: out of memory\n", stderr);
-		return 1;
-	}
-	rt_revision_opts opts = {.branch_labels = labels};
-	int status = parse(env, argc, argv, &opts, labels);
-	if (status < 0)
-		status = run(env, &opts, argc - optind, argv + optind);
-	free(labels);
-	return status;
+	free(((merge_args *)args)->labels);
 }
+
+const cmd_steps cmd_merge = {parse, run, release, sizeof(merge_args)};

@@ -22,6 +22,8 @@ enum {
 };
 
 typedef struct revision_args {
+	rt_revision_opts opts;
+	const char **labels, **depends; /* the repeatable options; argc entries each */
 	bool autogenerate;
 	bool allow_empty;
 } revision_args;
@@ -39,11 +41,20 @@ static const struct option revision_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Fills opts from argv, collecting the repeatable options into labels and
- * depends (argc entries each). Returns -1 to go on, else an exit status. */
-static int parse(cli_env *env, int argc, char **argv, rt_revision_opts *opts, const char **labels,
-                 const char **depends, revision_args *args)
+/* Fills args->opts from argv, collecting the repeatable options into
+ * labels and depends. */
+static int parse(cli_env *env, int argc, char **argv, void *p)
 {
+	revision_args *args = p;
+	args->labels = calloc((size_t)argc, sizeof(char *));
+	args->depends = calloc((size_t)argc, sizeof(char *));
+	if (!args->labels || !args->depends) {
+		fputs("retort: error: out of memory\n", stderr);
+		return 1;
+	}
+	rt_revision_opts *opts = &args->opts;
+	opts->branch_labels = args->labels;
+	opts->depends_on = args->depends;
 	optind = 0;
 	opterr = 0;
 	int c;
@@ -62,10 +73,10 @@ static int parse(cli_env *env, int argc, char **argv, rt_revision_opts *opts, co
 			opts->splice = true;
 			break;
 		case OPT_BRANCH_LABEL:
-			labels[opts->n_labels++] = optarg;
+			args->labels[opts->n_labels++] = optarg;
 			break;
 		case OPT_DEPENDS_ON:
-			depends[opts->n_depends++] = optarg;
+			args->depends[opts->n_depends++] = optarg;
 			break;
 		case OPT_AUTOGENERATE:
 			args->autogenerate = true;
@@ -94,11 +105,10 @@ static void report(const rt_autogen *ag)
 		fprintf(stderr, "WARN  [retort] %s\n", ag->warnings[i]);
 }
 
-static int run(cli_env *env, rt_revision_opts *opts, const revision_args *args)
+static int run(cli_env *env, void *p)
 {
-	int status = cli_setup(env);
-	if (status)
-		return status;
+	revision_args *args = p;
+	rt_revision_opts *opts = &args->opts;
 	rt_error err;
 	rt_error_clear(&err);
 	rt_autogen ag = {0};
@@ -124,22 +134,11 @@ static int run(cli_env *env, rt_revision_opts *opts, const revision_args *args)
 	return 0;
 }
 
-int cmd_revision(cli_env *env, int argc, char **argv)
+static void release(void *p)
 {
-	const char **labels = calloc((size_t)argc, sizeof(char *));
-	const char **depends = calloc((size_t)argc, sizeof(char *));
-	if (!labels || !depends) {
-		free(labels);
-		free(depends);
-		fputs("retort: error: out of memory\n", stderr);
-		return 1;
-	}
-	rt_revision_opts opts = {.branch_labels = labels, .depends_on = depends};
-	revision_args args = {0};
-	int status = parse(env, argc, argv, &opts, labels, depends, &args);
-	if (status < 0)
-		status = run(env, &opts, &args);
-	free(labels);
-	free(depends);
-	return status;
+	revision_args *args = p;
+	free(args->labels);
+	free(args->depends);
 }
+
+const cmd_steps cmd_revision = {parse, run, release, sizeof(revision_args)};

@@ -18,39 +18,47 @@ static const struct option stamp_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int stamp(cli_env *env, int argc, char **argv)
+typedef struct stamp_args {
+	bool purge;
+	char **shielded; /* argv with "-1"-like arguments after "--" */
+	const char *const *revs;
+	size_t nrevs;
+} stamp_args;
+
+/* [--purge] REV...; a REV may look like an option ("-1"). */
+static int parse(cli_env *env, int argc, char **argv, void *args)
 {
-	bool purge = false;
-	int status = -1;
+	stamp_args *a = args;
+	int n;
+	a->shielded = cli_shield_negatives(argc, argv, &n);
 	optind = 0;
 	opterr = 0;
 	int c;
-	while (status < 0 && (c = getopt_long(argc, argv, ":h", stamp_opts, NULL)) != -1) {
-		if (c == OPT_PURGE)
-			purge = true;
-		else
-			status = cli_option_other(env, c, argv);
+	while ((c = getopt_long(n, a->shielded, ":h", stamp_opts, NULL)) != -1) {
+		if (c != OPT_PURGE)
+			return cli_option_other(env, c, a->shielded);
+		a->purge = true;
 	}
-	if (status >= 0)
-		return status;
-	if (optind >= argc)
+	if (optind >= n)
 		return cli_usage_error(env->cmd, "at least one revision is required");
-	status = cli_setup(env);
-	if (status)
-		return status;
+	a->revs = (const char *const *)(a->shielded + optind);
+	a->nrevs = (size_t)(n - optind);
+	return -1;
+}
+
+static int run(cli_env *env, void *args)
+{
+	const stamp_args *a = args;
 	rt_error err;
 	rt_error_clear(&err);
-	const char *const *targets = (const char *const *)(argv + optind);
-	if (rt_ctx_stamp(env->ctx, targets, (size_t)(argc - optind), purge, &err) != 0)
+	if (rt_ctx_stamp(env->ctx, a->revs, a->nrevs, a->purge, &err) != 0)
 		return cli_fail(&err);
 	return 0;
 }
 
-int cmd_stamp(cli_env *env, int argc, char **argv)
+static void release(void *args)
 {
-	int n;
-	char **args = cli_shield_negatives(argc, argv, &n);
-	int status = stamp(env, n, args);
-	free(args);
-	return status;
+	free(((stamp_args *)args)->shielded);
 }
+
+const cmd_steps cmd_stamp = {parse, run, release, sizeof(stamp_args)};

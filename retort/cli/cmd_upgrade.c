@@ -56,45 +56,50 @@ static int online(cli_env *env, rt_direction dir, const char *target)
 	return rc ? cli_fail(&err) : 0;
 }
 
-static int move(cli_env *env, rt_direction dir, int argc, char **argv)
+typedef struct move_args {
+	bool sql;
+	const char *target; /* one of argv's strings */
+} move_args;
+
+/* [--sql] TARGET; TARGET may look like an option ("-1"). */
+static int parse(cli_env *env, int argc, char **argv, void *args)
 {
-	bool sql = false;
+	move_args *a = args;
+	int n;
+	char **shielded = cli_shield_negatives(argc, argv, &n);
 	int status = -1;
 	optind = 0;
 	opterr = 0;
 	int c;
-	while (status < 0 && (c = getopt_long(argc, argv, ":h", move_opts, NULL)) != -1) {
+	while (status < 0 && (c = getopt_long(n, shielded, ":h", move_opts, NULL)) != -1) {
 		if (c == OPT_SQL)
-			sql = true;
+			a->sql = true;
 		else
-			status = cli_option_other(env, c, argv);
+			status = cli_option_other(env, c, shielded);
 	}
-	if (status >= 0)
-		return status;
-	if (argc - optind != 1)
-		return cli_usage_error(env->cmd, argc - optind ? "only one target is allowed"
-		                                               : "the target revision is required");
-	const char *target = argv[optind];
-	status = cli_setup(env);
-	if (status)
-		return status;
-	return sql ? offline(env, dir, target) : online(env, dir, target);
-}
-
-int cmd_upgrade(cli_env *env, int argc, char **argv)
-{
-	int n;
-	char **args = cli_shield_negatives(argc, argv, &n);
-	int status = move(env, RT_UP, n, args);
-	free(args);
+	if (status < 0 && n - optind != 1)
+		status = cli_usage_error(env->cmd, n - optind ? "only one target is allowed"
+		                                              : "the target revision is required");
+	if (status < 0)
+		a->target = shielded[optind];
+	free(shielded);
 	return status;
 }
 
-int cmd_downgrade(cli_env *env, int argc, char **argv)
+static int move(cli_env *env, rt_direction dir, const move_args *a)
 {
-	int n;
-	char **args = cli_shield_negatives(argc, argv, &n);
-	int status = move(env, RT_DOWN, n, args);
-	free(args);
-	return status;
+	return a->sql ? offline(env, dir, a->target) : online(env, dir, a->target);
 }
+
+static int run_upgrade(cli_env *env, void *args)
+{
+	return move(env, RT_UP, args);
+}
+
+static int run_downgrade(cli_env *env, void *args)
+{
+	return move(env, RT_DOWN, args);
+}
+
+const cmd_steps cmd_upgrade = {parse, run_upgrade, NULL, sizeof(move_args)};
+const cmd_steps cmd_downgrade = {parse, run_downgrade, NULL, sizeof(move_args)};

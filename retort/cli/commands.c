@@ -1,6 +1,7 @@
 /* commands.c — the one table of retort's commands, and the helpers they
  * share: opening the config and context, error and usage reporting, the
- * log callback. See commands.h for how to add a command.
+ * log callback, the suggestion for a mistyped command. See commands.h for
+ * how to add a command.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,12 +15,12 @@
 #include "banned.h"
 
 static const cmd_def commands[] = {
-    {"init", cmd_init, CMD_NEEDS_NONE, "Create a migration directory and retort.ini",
+    {"init", &cmd_init, CMD_NEEDS_NONE, "Create a migration directory and retort.ini",
      "usage: retort init DIR\n"
      "\n"
      "Creates DIR/versions and, unless it exists, the config file (-c, default\n"
      "retort.ini) with script_location = DIR. DIR must not exist or be empty.\n"},
-    {"revision", cmd_revision, CMD_NEEDS_CTX, "Create a new revision file",
+    {"revision", &cmd_revision, CMD_NEEDS_CTX, "Create a new revision file",
      "usage: retort revision [-m MSG] [--rev-id ID] [--head REV] [--splice]\n"
      "                       [--branch-label LABEL] [--depends-on REV]\n"
      "                       [--autogenerate [--allow-empty]]\n"
@@ -34,59 +35,59 @@ static const cmd_def commands[] = {
      "                         models (the database must be at head)\n"
      "  --allow-empty          with --autogenerate: write the script even when\n"
      "                         nothing changed\n"},
-    {"upgrade", cmd_upgrade, CMD_NEEDS_CTX, "Upgrade to a later version",
+    {"upgrade", &cmd_upgrade, CMD_NEEDS_CTX, "Upgrade to a later version",
      "usage: retort upgrade [--sql] TARGET\n"
      "\n"
      "TARGET: head, heads, REV, LABEL@head, +N, REV@+N.\n"
      "  --sql   print the SQL for [FROM:]TARGET (FROM defaults to base) instead of\n"
      "          running it\n"},
-    {"downgrade", cmd_downgrade, CMD_NEEDS_CTX, "Revert to a previous version",
+    {"downgrade", &cmd_downgrade, CMD_NEEDS_CTX, "Revert to a previous version",
      "usage: retort downgrade [--sql] TARGET\n"
      "\n"
      "TARGET: base, REV, -N, REV@-N, LABEL@base.\n"
      "  --sql   print the SQL for FROM:TARGET instead of running it\n"},
-    {"current", cmd_current, CMD_NEEDS_CTX, "Display the current revision of the database",
+    {"current", &cmd_current, CMD_NEEDS_CTX, "Display the current revision of the database",
      "usage: retort current [-v]\n"
      "\n"
      "  -v, --verbose   print the full entry of each revision\n"},
-    {"history", cmd_history, CMD_NEEDS_CTX, "List revisions in chronological order",
+    {"history", &cmd_history, CMD_NEEDS_CTX, "List revisions in chronological order",
      "usage: retort history [-r RANGE] [-v] [-i]\n"
      "\n"
      "  -r, --rev-range RANGE     only revisions in [start]:[end]\n"
      "  -v, --verbose             print the full entry of each revision\n"
      "  -i, --indicate-current    mark the database's current revision(s)\n"},
-    {"heads", cmd_heads, CMD_NEEDS_CTX, "Show current available heads in the script directory",
+    {"heads", &cmd_heads, CMD_NEEDS_CTX, "Show current available heads in the script directory",
      "usage: retort heads [-v]\n"
      "\n"
      "  -v, --verbose   print the full entry of each head\n"},
-    {"branches", cmd_branches, CMD_NEEDS_CTX, "Show current branch points",
+    {"branches", &cmd_branches, CMD_NEEDS_CTX, "Show current branch points",
      "usage: retort branches [-v]\n"
      "\n"
      "  -v, --verbose   print the full entry of each branch point\n"},
-    {"show", cmd_show, CMD_NEEDS_CTX, "Show the revision(s) denoted by the given symbol",
+    {"show", &cmd_show, CMD_NEEDS_CTX, "Show the revision(s) denoted by the given symbol",
      "usage: retort show REV\n"
      "\n"
      "REV: a revision, unique prefix, branch label, LABEL@head, head, heads or\n"
      "current.\n"},
-    {"stamp", cmd_stamp, CMD_NEEDS_CTX,
+    {"stamp", &cmd_stamp, CMD_NEEDS_CTX,
      "Set the version table to the given revision(s) without running migrations",
      "usage: retort stamp [--purge] REV...\n"
      "\n"
      "  --purge   empty the version table first (needed when it holds unknown\n"
      "            revisions)\n"},
-    {"check", cmd_check, CMD_NEEDS_CTX,
+    {"check", &cmd_check, CMD_NEEDS_CTX,
      "Check that the database matches the models and the applied scripts",
      "usage: retort check\n"
      "\n"
      "Exit 0 when the database (at head) matches the models and no applied\n"
      "script was edited since it ran; exit 1 listing the differences.\n"},
-    {"inspect", cmd_inspect, CMD_NEEDS_CTX, "Print the database schema as retort sees it",
+    {"inspect", &cmd_inspect, CMD_NEEDS_CTX, "Print the database schema as retort sees it",
      "usage: retort inspect [--models]\n"
      "\n"
      "One line per table, column, constraint, index, enum type and comment, sorted:\n"
      "what autogenerate and check compare.\n"
      "  -m, --models   the schema the model files make, instead of the database's\n"},
-    {"merge", cmd_merge, CMD_NEEDS_CTX, "Merge two or more revisions together",
+    {"merge", &cmd_merge, CMD_NEEDS_CTX, "Merge two or more revisions together",
      "usage: retort merge [-m MSG] [--rev-id ID] [--branch-label LABEL] REV...\n"
      "\n"
      "REV...: two or more revisions, or the word heads for all heads.\n"
@@ -108,6 +109,52 @@ const cmd_def *cmd_find(const char *name)
 			return &commands[i];
 	}
 	return NULL;
+}
+
+enum { NAME_MAX_LEN = 32 }; /* longer names are no typo of a command */
+
+/* Optimal string alignment distance: insertions, deletions, substitutions
+ * and swaps of two neighbours each cost one. Both strings shorter than
+ * NAME_MAX_LEN. */
+static size_t osa_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t d[NAME_MAX_LEN + 1][NAME_MAX_LEN + 1];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+const cmd_def *cmd_suggest(const char *name)
+{
+	size_t len = strlen(name);
+	if (len >= NAME_MAX_LEN)
+		return NULL;
+	const cmd_def *best = NULL;
+	size_t best_d = 0;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		size_t clen = strlen(commands[i].name);
+		size_t d = osa_distance(name, len, commands[i].name, clen);
+		if (d <= 2 && d * 3 <= clen && (!best || d < best_d)) {
+			best = &commands[i];
+			best_d = d;
+		}
+	}
+	return best;
 }
 
 int cli_setup(cli_env *env)

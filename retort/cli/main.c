@@ -1,8 +1,10 @@
 /* main.c — `retort [global options] COMMAND [options] [args]`: parses the
- * global options, finds the command in the table (commands.c) and runs it.
- * Exit status: 0 success, 1 a user-facing error, 2 bad usage.
+ * global options, finds the command in the table (commands.c) and runs it:
+ * its parse step, then what its row needs (config, context), then its run
+ * step. Exit status: 0 success, 1 a user-facing error, 2 bad usage.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <getopt.h>
@@ -81,6 +83,40 @@ static int parse_global(int argc, char **argv, cli_env *env)
 	return -1;
 }
 
+/* An unknown command is bad usage (2); a near miss gets a suggestion. */
+static int unknown_command(const char *name)
+{
+	const cmd_def *near = cmd_suggest(name);
+	if (!near) {
+		fprintf(stderr, "retort: error: unknown command '%s'; see 'retort --help'\n", name);
+		return 2;
+	}
+	fprintf(stderr, "retort: error: unknown command '%s'\n", name);
+	fprintf(stderr, "  hint: did you mean '%s'?\n", near->name);
+	return 2;
+}
+
+/* The command's steps (commands.h): parse, open what the row needs, run. */
+static int run_command(cli_env *env, int argc, char **argv)
+{
+	const cmd_steps *steps = env->cmd->steps;
+	void *args = calloc(1, steps->args_size ? steps->args_size : 1);
+	if (!args) {
+		fputs("retort: error: out of memory\n", stderr);
+		return 1;
+	}
+	int status = steps->parse(env, argc, argv, args);
+	if (status < 0) {
+		status = cli_setup(env);
+		if (status == 0)
+			status = steps->run(env, args);
+	}
+	if (steps->release)
+		steps->release(args);
+	free(args);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	cli_env env = {.config_path = "retort.ini"};
@@ -91,11 +127,9 @@ int main(int argc, char **argv)
 		return global_usage_error("no command given; see 'retort --help'", NULL);
 	const char *name = argv[optind];
 	env.cmd = cmd_find(name);
-	if (!env.cmd) {
-		fprintf(stderr, "retort: error: unknown command '%s'; see 'retort --help'\n", name);
-		return 2;
-	}
-	status = env.cmd->run(&env, argc - optind, argv + optind);
+	if (!env.cmd)
+		return unknown_command(name);
+	status = run_command(&env, argc - optind, argv + optind);
 	cli_env_release(&env);
 	fflush(stdout);
 	if (ferror(stdout)) {

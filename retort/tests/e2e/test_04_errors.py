@@ -1,6 +1,7 @@
 """User-facing errors: unknown and ambiguous revisions, a database stamped
 with a revision the scripts do not know, a broken graph, bad configuration,
-bad usage (exit 2) and --help on every command (exit 0)."""
+bad usage (exit 2), the suggestion for a mistyped command, and --help on
+every command (exit 0)."""
 import os
 from pathlib import Path
 
@@ -149,6 +150,25 @@ def test_unreachable_postgresql(sqlite_project):
 def test_bad_usage_exits_2(sqlite_project, args):
     proc = sqlite_project.run(*args, expect=2)
     assert proc.stderr.strip(), "usage errors say something on stderr"
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("upgrad", "upgrade"), ("curent", "current"), ("histroy", "history"), ("sho", "show"),
+])
+def test_unknown_command_suggests_the_closest(tmp_path, typed, meant):
+    # no config needed: the command line is wrong before anything is read
+    proc = run_retort(typed, cwd=tmp_path, expect=2)
+    lines = proc.stderr.splitlines()
+    assert lines[0] == f"retort: error: unknown command '{typed}'", proc.stderr
+    assert f"did you mean '{meant}'?" in lines[1], proc.stderr
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("typed", ["frobnicate", "hed", "x"])
+def test_unknown_command_far_from_any_gets_no_suggestion(tmp_path, typed):
+    proc = run_retort(typed, cwd=tmp_path, expect=2)
+    assert f"unknown command '{typed}'" in proc.stderr
+    assert "did you mean" not in proc.stderr
 
 
 def _commands():
