@@ -1,6 +1,7 @@
 /* main.c — the user service's start-up and shutdown: settings, the
- * schema-revision check, the server, and a graceful stop on SIGTERM/SIGINT
- * (stop accepting, let requests in flight finish, close).
+ * schema-revision check, the parts (app.c, the composition root), the
+ * server, and a graceful stop on SIGTERM/SIGINT (stop accepting, let
+ * requests in flight finish, close).
  *
  * Exit status: 0 after a clean stop, 1 when it cannot start (one line on
  * stderr saying why and what fixes it), 2 on bad usage.
@@ -10,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/context.h"
 #include "api/routes.h"
+#include "app.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/revision.h"
@@ -45,8 +46,8 @@ static int block_signals(sigset_t *set)
 static int serve(const core_config *cfg, const sigset_t *signals)
 {
 	char err[512];
-	api_context ctx;
-	if (api_context_init(&ctx, cfg, err, sizeof err))
+	app a; /* the handlers borrow it until the server has stopped */
+	if (app_init(&a, cfg, err, sizeof err))
 		return fail(err);
 	http_server_config scfg = {
 	    .host = cfg->host,
@@ -57,22 +58,22 @@ static int serve(const core_config *cfg, const sigset_t *signals)
 	    .routes = api_routes,
 	    .n_routes = api_routes_count,
 	    .authenticate = api_authenticate,
-	    .app = &ctx,
+	    .app = &a.api,
 	};
 	http_server *server;
 	if (http_server_start(&scfg, &server, err, sizeof err)) {
-		api_context_release(&ctx);
+		app_release(&a);
 		return fail(err);
 	}
 	core_log(CORE_LOG_INFO, "listening on http://%s:%u (%ld workers, %s, revision %s)",
-	         cfg->host, http_server_port(server), cfg->workers, core_db_pool_dialect(ctx.db),
+	         cfg->host, http_server_port(server), cfg->workers, core_db_pool_dialect(a.db),
 	         core_revision_expected());
 	int sig = 0;
 	sigwait(signals, &sig);
 	core_log(CORE_LOG_INFO, "%s received: finishing requests in flight, then stopping",
 	         sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_server_stop(server, (unsigned)cfg->shutdown_grace_s);
-	api_context_release(&ctx);
+	app_release(&a);
 	core_log(CORE_LOG_INFO, "stopped");
 	return 0;
 }

@@ -1,22 +1,27 @@
 /* auth_context.h — who is calling: what a handler of a route marked auth
- * (api/routes.c) reads after api_authenticate succeeded.
+ * (api/routes.c) reads after api_authenticate succeeded, and hands to a
+ * service.
  *
  *   void api_profile_get(http_request *req, http_response *res)
  *   {
- *           api_caller me = api_caller_of(req);
- *           ... repo_users_get(&api_ctx(req)->users, db, me.user_id, &rows, &err) ...
+ *           svc_profile p;
+ *           svc_error err;
+ *           if (svc_profile_get(api_svc(req), api_caller_of(req).user_id, &p, &err))
+ *                   api_failed(req, res, &err);
+ *           else
+ *                   ... serialise p with the schemas ...
  *   }
  *
  * The caller comes from a verified access token (claims sub and role), or,
  * only with TRUST_GATEWAY_HEADERS=true, from the gateway's X-User-ID header
  * (role then read from the users table). The user may have been deleted
- * since the token was issued: handlers that need the user read it and
- * answer 404 when it is gone. The role is the one at the time of issue;
- * a handler whose permission depends on the role (PUT /profile/instructor)
- * should use the role of the user record it reads anyway.
+ * since the token was issued: services that need the user read it and
+ * report SVC_USER_NOT_FOUND (404) when it is gone. The role is the one at
+ * the time of issue; a service whose permission depends on the role (PUT
+ * /profile/instructor) uses the role of the user record it reads anyway.
  *
- * The profile id is not carried (http_auth has no field for it): find a
- * profile by its user_id, which is unique.
+ * The profile id is not carried (http_auth has no field for it): services
+ * find a profile by its user_id, which is unique.
  */
 #ifndef API_AUTH_CONTEXT_H
 #define API_AUTH_CONTEXT_H

@@ -1,44 +1,50 @@
-/* context.h — what every handler reaches through req->app: the settings,
- * the connection pool and the SQL built once at start-up. Read-only while
- * the server runs (each worker thread has its own connection in the pool).
+/* context.h — what every handler reaches through req->app: the services'
+ * context and the few settings the API layer itself reads, both built by
+ * the composition root (app.c) and read-only while the server runs. Plus
+ * the handlers' shared steps: validating a body, answering a service's
+ * failure, serialising rows.
+ *
+ * Handlers see only svc_* (services/), schema_* (what they validate and
+ * serialise with) and http_*: never a repository or a database handle.
  */
 #ifndef API_CONTEXT_H
 #define API_CONTEXT_H
 
-#include "core/config.h"
-#include "core/db.h"
-#include "core/security.h"
+#include <stdbool.h>
+
 #include "http/http.h"
-#include "repositories/users.h"
 #include "schemas/schema.h"
+#include "services/service.h"
 
 typedef struct api_context {
-	const core_config *cfg;
-	core_db_pool *db;
-	char *version_sql;      /* SELECT version_num FROM <version table> ... */
-	core_security security; /* token keys and lifetimes, the dummy password hash */
-	repo_users users;       /* the users table's SQL (repositories/users.h) */
+	const svc_context *svc;
+	bool trust_gateway_headers; /* honour X-User-ID (TRUST_GATEWAY_HEADERS) */
 } api_context;
 
-/* Builds ctx for cfg (borrowed) and a new pool; does not connect. Returns 0,
- * or -1 with one line in err. Release with api_context_release. */
-int api_context_init(api_context *ctx, const core_config *cfg, char *err, size_t errlen);
-void api_context_release(api_context *ctx);
-
-static inline api_context *api_ctx(const http_request *req)
+static inline const api_context *api_ctx(const http_request *req)
 {
 	return req->app;
 }
 
-/* The calling worker's connection, or NULL after answering 503 in res. */
-core_db *api_db(http_request *req, http_response *res);
+static inline const svc_context *api_svc(const http_request *req)
+{
+	return api_ctx(req)->svc;
+}
 
-/* Answers a failed database call: 503 when the database is unavailable,
- * else 500; logs the database's text (never sent to the client). */
-void api_db_failed(http_request *req, http_response *res, const core_db_error *err);
+/* Answers a service's failure (err->status != SVC_OK) from one table:
+ * 503 when the database is unavailable, 500 (logged with the request id,
+ * the text never sent) when it failed otherwise, else the status's code
+ * with err->message as the detail. */
+void api_failed(http_request *req, http_response *res, const svc_error *err);
 
-/* The JSON body of req validated against s into v (release v with the
- * schema's release either way), or false after answering 422 (or 413/500). */
+/* The JSON body of req validated against s into v (release v with
+ * schema_values_release either way), or false after answering 422 (or
+ * 500). */
 bool api_validated(http_request *req, http_response *res, const schema *s, schema_values *v);
+
+/* Answers status with row 0 of rows (columns of s) as the JSON object, or
+ * with every row as a JSON array when many is true. Takes rows (frees
+ * them); answers 500 when memory runs out. */
+void api_answer_rows(http_response *res, int status, const schema *s, svc_rows *rows, bool many);
 
 #endif

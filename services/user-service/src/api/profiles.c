@@ -9,51 +9,54 @@
 #include "api/context.h"
 #include "http/response.h"
 #include "schemas/profiles.h"
+#include "schemas/users.h"
 #include "services/profiles.h"
 #include "banned.h"
 
-/* What each outcome of services/profiles.h answers. */
+/* How GET /profile/ shows each kind of profile: its key and schema (the
+ * other kind's key is null). */
 static const struct {
-	int status;
-	const char *detail;
-} outcomes[] = {
-    [SVC_PROFILE_NO_USER] = {404, "User not found"},
-    [SVC_PROFILE_NOT_INSTRUCTOR] = {403, "Only instructors have an instructor profile"},
+	const char *key;
+	const schema *s;
+} shown[] = {
+    [SVC_PROFILE_STUDENT] = {"student_profile", &schema_student_profile},
+    [SVC_PROFILE_INSTRUCTOR] = {"instructor_profile", &schema_instructor_profile},
 };
 
-static void answer(http_request *req, http_response *res, int rc, json_t *out,
-                   const core_db_error *err)
+/* The user object with the profile's key set (null when the row is missing). */
+static json_t *profile_json(const svc_profile *p)
 {
-	if (rc < 0)
-		api_db_failed(req, res, err);
-	else if (rc == SVC_PROFILE_OK)
-		http_json(res, 200, out);
-	else
-		http_detail(res, outcomes[rc].status, outcomes[rc].detail);
+	json_t *user = schema_serialize_row(&schema_user, p->user, 0);
+	json_t *profile =
+	    p->profile ? schema_serialize_row(shown[p->kind].s, p->profile, 0) : json_null();
+	if (!user || !profile || json_object_set_new(user, shown[p->kind].key, profile)) {
+		json_decref(user);
+		return NULL;
+	}
+	return user;
 }
 
 void api_profile_get(http_request *req, http_response *res)
 {
-	core_db *db = api_db(req, res);
-	if (!db)
-		return;
-	json_t *out;
-	core_db_error err;
-	int rc = svc_profile_get(&api_ctx(req)->users, db, api_caller_of(req).user_id, &out, &err);
-	answer(req, res, rc, out, &err);
+	svc_profile p;
+	svc_error err;
+	if (svc_profile_get(api_svc(req), api_caller_of(req).user_id, &p, &err) == SVC_OK)
+		http_json(res, 200, profile_json(&p));
+	else
+		api_failed(req, res, &err);
+	svc_profile_release(&p);
 }
 
 void api_profile_update(http_request *req, http_response *res)
 {
 	schema_values v;
+	svc_rows *user;
+	svc_error err;
 	if (api_validated(req, res, &schema_profile_update, &v)) {
-		core_db *db = api_db(req, res);
-		if (db) {
-			json_t *out;
-			core_db_error err;
-			int rc = svc_profile_update(db, api_caller_of(req).user_id, &v, &out, &err);
-			answer(req, res, rc, out, &err);
-		}
+		if (svc_profile_update(api_svc(req), api_caller_of(req).user_id, &v, &user, &err))
+			api_failed(req, res, &err);
+		else
+			api_answer_rows(res, 200, &schema_user, user, false);
 	}
 	schema_values_release(&v);
 }
@@ -61,15 +64,14 @@ void api_profile_update(http_request *req, http_response *res)
 void api_profile_instructor_update(http_request *req, http_response *res)
 {
 	schema_values v;
+	svc_rows *profile;
+	svc_error err;
 	if (api_validated(req, res, &schema_instructor_profile_update, &v)) {
-		core_db *db = api_db(req, res);
-		if (db) {
-			json_t *out;
-			core_db_error err;
-			int rc = svc_instructor_profile_update(db, api_caller_of(req).user_id, &v,
-			                                       &out, &err);
-			answer(req, res, rc, out, &err);
-		}
+		if (svc_instructor_profile_update(api_svc(req), api_caller_of(req).user_id, &v,
+		                                  &profile, &err))
+			api_failed(req, res, &err);
+		else
+			api_answer_rows(res, 200, &schema_instructor_profile, profile, false);
 	}
 	schema_values_release(&v);
 }

@@ -14,7 +14,7 @@ enum { FIXED_COLUMNS = 4, MAX_COLUMNS = FIXED_COLUMNS + SCHEMA_MAX_FIELDS };
 static const char table[] = "enrollments";
 
 int repo_enrollment_insert(core_db *db, const char *id, const char *user_id, const schema_values *v,
-                           const char *now, json_t **out, core_db_error *err)
+                           const char *now, core_db_result **out, core_db_error *err)
 {
 	/* the columns the service sets, then those of the request schema */
 	const char *columns[MAX_COLUMNS] = {"id", "user_id", "status", "created_at"};
@@ -37,12 +37,13 @@ int repo_enrollment_insert(core_db *db, const char *id, const char *user_id, con
 		rt_buf_release(&sql);
 		return repo_nomem(err);
 	}
-	int rc = repo_query_json(db, sql.data, params, n, &schema_enrollment, false, out, err);
+	int rc = core_db_query(db, sql.data, params, n, out, err);
 	rt_buf_release(&sql);
 	return rc;
 }
 
-int repo_enrollments_list(core_db *db, const char *user_id, json_t **out, core_db_error *err)
+int repo_enrollments_list(core_db *db, const char *user_id, core_db_result **out,
+                          core_db_error *err)
 {
 	rt_buf sql = RT_BUF_INIT;
 	*out = NULL;
@@ -52,14 +53,14 @@ int repo_enrollments_list(core_db *db, const char *user_id, json_t **out, core_d
 		rt_buf_release(&sql);
 		return repo_nomem(err);
 	}
-	int rc = repo_query_json(db, sql.data, (core_db_param[]){CORE_DB_TEXT_P(user_id)}, 1,
-	                         &schema_enrollment, true, out, err);
+	int rc =
+	    core_db_query(db, sql.data, (core_db_param[]){CORE_DB_TEXT_P(user_id)}, 1, out, err);
 	rt_buf_release(&sql);
 	return rc;
 }
 
 int repo_enrollment_set_status(core_db *db, const char *id, const char *user_id, const char *status,
-                               json_t **out, core_db_error *err)
+                               core_db_result **out, core_db_error *err)
 {
 	rt_buf sql = RT_BUF_INIT;
 	*out = NULL;
@@ -75,7 +76,7 @@ int repo_enrollment_set_status(core_db *db, const char *id, const char *user_id,
 	}
 	core_db_param params[] = {CORE_DB_TEXT_P(status), CORE_DB_TEXT_P(id),
 	                          CORE_DB_TEXT_P(user_id)};
-	int rc = repo_query_json(db, sql.data, params, 3, &schema_enrollment, false, out, err);
+	int rc = core_db_query(db, sql.data, params, 3, out, err);
 	rt_buf_release(&sql);
 	return rc;
 }

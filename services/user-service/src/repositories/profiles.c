@@ -15,7 +15,7 @@
 enum { MAX_PARAMS = SCHEMA_MAX_FIELDS + 2 };
 
 static int by_user(core_db *db, const char *table, const schema *s, const char *user_id,
-                   json_t **out, core_db_error *err)
+                   core_db_result **out, core_db_error *err)
 {
 	rt_buf sql = RT_BUF_INIT;
 	*out = NULL;
@@ -23,27 +23,29 @@ static int by_user(core_db *db, const char *table, const schema *s, const char *
 		rt_buf_release(&sql);
 		return repo_nomem(err);
 	}
-	int rc = repo_query_json(db, sql.data, (core_db_param[]){CORE_DB_TEXT_P(user_id)}, 1, s,
-	                         false, out, err);
+	int rc =
+	    core_db_query(db, sql.data, (core_db_param[]){CORE_DB_TEXT_P(user_id)}, 1, out, err);
 	rt_buf_release(&sql);
 	return rc;
 }
 
-int repo_student_profile_get(core_db *db, const char *user_id, json_t **out, core_db_error *err)
+int repo_student_profile_get(core_db *db, const char *user_id, core_db_result **out,
+                             core_db_error *err)
 {
 	return by_user(db, "student_profiles", &schema_student_profile, user_id, out, err);
 }
 
-int repo_instructor_profile_get(core_db *db, const char *user_id, json_t **out, core_db_error *err)
+int repo_instructor_profile_get(core_db *db, const char *user_id, core_db_result **out,
+                                core_db_error *err)
 {
 	return by_user(db, "instructor_profiles", &schema_instructor_profile, user_id, out, err);
 }
 
 /* UPDATE table SET <sent fields>, updated_at WHERE key = key_value
- * RETURNING <returning>, serialised into *out. */
+ * RETURNING <returning>, the rows into *out. */
 static int update_one(core_db *db, const char *table, const schema_values *v, const char *now,
-                      const char *key, const char *key_value, const schema *returning, json_t **out,
-                      core_db_error *err)
+                      const char *key, const char *key_value, const schema *returning,
+                      core_db_result **out, core_db_error *err)
 {
 	rt_buf sql = RT_BUF_INIT;
 	core_db_param params[MAX_PARAMS];
@@ -54,20 +56,20 @@ static int update_one(core_db *db, const char *table, const schema_values *v, co
 		rt_buf_release(&sql);
 		return repo_nomem(err);
 	}
-	int rc = repo_query_json(db, sql.data, params, n, returning, false, out, err);
+	int rc = core_db_query(db, sql.data, params, n, out, err);
 	rt_buf_release(&sql);
 	return rc;
 }
 
 int repo_instructor_profile_update(core_db *db, const char *user_id, const schema_values *v,
-                                   const char *now, json_t **out, core_db_error *err)
+                                   const char *now, core_db_result **out, core_db_error *err)
 {
 	return update_one(db, "instructor_profiles", v, now, "user_id", user_id,
 	                  &schema_instructor_profile, out, err);
 }
 
 int repo_profile_update_user(core_db *db, const char *user_id, const schema_values *v,
-                             const char *now, json_t **out, core_db_error *err)
+                             const char *now, core_db_result **out, core_db_error *err)
 {
 	return update_one(db, "users", v, now, "id", user_id, &schema_user, out, err);
 }

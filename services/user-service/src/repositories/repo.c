@@ -119,43 +119,10 @@ int repo_update_sql(rt_buf *b, const char *table, const schema_values *v, bool t
 	return rc ? rc : returning_clause(b, returning);
 }
 
-int repo_version_sql(rt_buf *b, const char *version_table)
-{
-	int rc = rt_buf_puts(b, "SELECT version_num FROM ");
-	rc = rc ? rc : rt_buf_add_ident(b, version_table);
-	return rc ? rc : rt_buf_puts(b, " ORDER BY version_num");
-}
-
 int repo_nomem(core_db_error *err)
 {
 	err->status = CORE_DB_NOMEM;
 	snprintf(err->message, sizeof err->message, "out of memory building a query or result");
 	err->constraint[0] = '\0';
 	return CORE_DB_NOMEM;
-}
-
-int repo_query_json(core_db *db, const char *sql, const core_db_param *params, size_t n,
-                    const schema *s, bool many, json_t **out, core_db_error *err)
-{
-	core_db_result *r;
-	*out = NULL;
-	int rc = core_db_query(db, sql, params, n, &r, err);
-	if (rc)
-		return rc;
-	size_t rows = core_db_rows(r);
-	if (many) {
-		json_t *list = json_array();
-		for (size_t i = 0; list && i < rows; i++)
-			if (json_array_append_new(list, schema_serialize_row(s, r, i))) {
-				json_decref(list);
-				list = NULL;
-			}
-		*out = list;
-	} else if (rows > 0) {
-		*out = schema_serialize_row(s, r, 0);
-	}
-	if (!*out && (many || rows > 0))
-		rc = repo_nomem(err);
-	core_db_result_free(r);
-	return rc;
 }

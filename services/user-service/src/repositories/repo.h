@@ -9,8 +9,9 @@
  *   repo_select_sql(&b, "users", &schema_user, "id = $1");
  *     -> SELECT "id", "email", ... FROM "users" WHERE id = $1
  *
- * and functions that run them through core/db.h and serialise rows with
- * schema_serialize_row.
+ * and functions that run them through core/db.h and hand back the rows,
+ * whose columns are repo_columns(s) of the schema they were selected with
+ * (the API layer serialises them with that schema).
  */
 #ifndef REPOSITORIES_REPO_H
 #define REPOSITORIES_REPO_H
@@ -51,16 +52,7 @@ int repo_update_sql(rt_buf *b, const char *table, const schema_values *v, bool t
 /* Records "out of memory" in err; returns CORE_DB_NOMEM. */
 int repo_nomem(core_db_error *err);
 
-/* Runs sql and serialises its rows with s into *out, owned by the caller: a
- * JSON array of every row when many is true, else the first row, or NULL
- * when there is none. Returns 0 or a core_db status. */
-int repo_query_json(core_db *db, const char *sql, const core_db_param *params, size_t n,
-                    const schema *s, bool many, json_t **out, core_db_error *err);
-
 /* A validated JSON value as a parameter (strings are borrowed from v). */
 core_db_param repo_param(const json_t *v);
-
-/* The version table's rows: SELECT version_num FROM <table> ORDER BY 1. */
-int repo_version_sql(rt_buf *b, const char *version_table);
 
 #endif

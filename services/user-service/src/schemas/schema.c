@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/response.h"
+#include "schemas/errors.h"
 #include "banned.h"
 
 static size_t utf8_chars(const char *s)
@@ -28,7 +28,7 @@ static json_t *loc(const schema_field *f)
 static int add_error(json_t *errors, const schema_field *f, const char *type, const char *msg,
                      json_t *input, json_t *ctx)
 {
-	return http_422_add(errors, type, loc(f), msg, input, ctx);
+	return schema_error_add(errors, type, loc(f), msg, input, ctx);
 }
 
 /* An address with one '@', a non-empty local part of at most 64 bytes and a
@@ -212,9 +212,10 @@ int schema_validate(const schema *s, json_t *body, schema_values *out, json_t *e
 	memset(out, 0, sizeof *out);
 	out->s = s;
 	if (!json_is_object(body)) {
-		http_422_add(errors, "model_attributes_type", json_pack("[s]", "body"),
-		             "Input should be a valid dictionary or object to extract fields from",
-		             body, NULL);
+		schema_error_add(
+		    errors, "model_attributes_type", json_pack("[s]", "body"),
+		    "Input should be a valid dictionary or object to extract fields from", body,
+		    NULL);
 		return -1;
 	}
 	int rc = 0;
@@ -223,8 +224,8 @@ int schema_validate(const schema *s, json_t *body, schema_values *out, json_t *e
 		json_t *v = json_object_get(body, f->name);
 		if (!v) {
 			if (!(f->flags & SCHEMA_OPTIONAL)) {
-				http_422_add(errors, "missing", loc(f), "Field required", body,
-				             NULL);
+				schema_error_add(errors, "missing", loc(f), "Field required", body,
+				                 NULL);
 				rc = -1;
 			} else if (f->fallback) {
 				out->v[i] = json_loads(f->fallback, JSON_DECODE_ANY, NULL);
@@ -309,6 +310,17 @@ json_t *schema_serialize_row(const schema *s, const core_db_result *r, size_t ro
 		}
 	}
 	return obj;
+}
+
+json_t *schema_serialize_rows(const schema *s, const core_db_result *r)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < core_db_rows(r); i++)
+		if (json_array_append_new(list, schema_serialize_row(s, r, i))) {
+			json_decref(list);
+			list = NULL;
+		}
+	return list;
 }
 
 /* ---- the text form ---- */

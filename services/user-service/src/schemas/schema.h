@@ -75,8 +75,8 @@ typedef struct schema_values {
 } schema_values;
 
 /* Validates body (any JSON value) against s. Returns 0 with out filled, or
- * -1 with pydantic-v2-shaped errors appended to errors (answer
- * http_422(res, errors)). Unknown keys are ignored, as pydantic does. Email
+ * -1 with pydantic-v2-shaped errors appended to errors (schemas/errors.h;
+ * the API layer answers them as a 422). Unknown keys are ignored, as pydantic does. Email
  * values are lowercased. Release out with schema_values_release in both
  * cases. */
 int schema_validate(const schema *s, json_t *body, schema_values *out, json_t *errors);
@@ -92,6 +92,10 @@ const char *schema_get_string(const schema_values *v, const char *name);
 /* The JSON object for row of r, whose columns are the ones
  * repo_columns(s) lists, in that order. NULL when out of memory. */
 json_t *schema_serialize_row(const schema *s, const core_db_result *r, size_t row);
+
+/* A JSON array of every row of r (columns as above). NULL when out of
+ * memory. */
+json_t *schema_serialize_rows(const schema *s, const core_db_result *r);
 
 /* The same object as JSON text appended to b, byte for byte what
  * json_dumps(schema_serialize_row(s, r, row), JSON_COMPACT) gives, without

@@ -1,61 +1,61 @@
-/* auth.h — registration, login, token refresh and the current user: the
- * rules of DESIGN §4 between the HTTP handlers (api/auth.c) and the users
- * repository. Nothing here knows HTTP; results are svc_status codes the
- * handler turns into answers.
+/* auth.h — registration, login, token refresh, the current user and who
+ * is calling: the rules of DESIGN §4 between the HTTP handlers
+ * (api/auth.c) and the users repository. Results follow service.h: a
+ * svc_status, rows for the API layer to serialise, err filled on failure.
  */
 #ifndef SERVICES_AUTH_H
 #define SERVICES_AUTH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#include "core/db.h"
-#include "core/security.h"
-#include "repositories/users.h"
 #include "schemas/schema.h"
-
-typedef enum svc_status {
-	SVC_OK = 0,
-	SVC_DB = -1,              /* a database call failed: err says how */
-	SVC_EMAIL_TAKEN = -2,     /* register: 400 */
-	SVC_BAD_CREDENTIALS = -3, /* login: 401 "Invalid email or password" */
-	SVC_BAD_TOKEN = -4,       /* refresh: 401 */
-	SVC_NOT_FOUND = -5,       /* the user does not exist (any more) */
-	SVC_NOMEM = -6,
-} svc_status;
-
-/* What the calls work with; all borrowed for the call. */
-typedef struct svc_auth {
-	const core_security *sec;
-	const repo_users *users;
-	core_db *db;
-} svc_auth;
+#include "services/service.h"
 
 typedef struct svc_tokens {
 	char access[CORE_TOKEN_MAX];
 	char refresh[CORE_TOKEN_MAX];
 } svc_tokens;
 
+/* Who is calling: a canonical lowercase UUID and the role ("" unknown). */
+typedef struct svc_caller {
+	char user_id[37];
+	char role[16];
+} svc_caller;
+
 /* Creates the user of v (validated against schema_user_register) with
- * its profile. On SVC_OK *user holds the new user's row (free with
- * core_db_result_free). */
-svc_status svc_auth_register(const svc_auth *a, const schema_values *v, core_db_result **user,
-                             core_db_error *err);
+ * its profile. On SVC_OK *user holds the new user's row (schema_user;
+ * free with svc_rows_free). SVC_EMAIL_TAKEN when the email is taken. */
+svc_status svc_auth_register(const svc_context *ctx, const schema_values *v, svc_rows **user,
+                             svc_error *err);
 
 /* Checks email (lowercased) and password[0..len). An unknown email costs
  * the same password check as a wrong password; an inactive user fails
- * like a wrong password. A bcrypt or outdated Argon2id hash is replaced by
- * a new Argon2id hash on success. */
-svc_status svc_auth_login(const svc_auth *a, const char *email, const char *password, size_t len,
-                          svc_tokens *out, core_db_error *err);
+ * like a wrong password (SVC_BAD_CREDENTIALS). A bcrypt or outdated
+ * Argon2id hash is replaced by a new Argon2id hash on success. */
+svc_status svc_auth_login(const svc_context *ctx, const char *email, const char *password,
+                          size_t len, svc_tokens *out, svc_error *err);
 
 /* A new token pair for a valid refresh token whose user exists and is
- * active; the role and profile come from the database, not the old token. */
-svc_status svc_auth_refresh(const svc_auth *a, const char *refresh_token, svc_tokens *out,
-                            core_db_error *err);
+ * active; the role and profile come from the database, not the old token.
+ * SVC_BAD_TOKEN otherwise. */
+svc_status svc_auth_refresh(const svc_context *ctx, const char *refresh_token, svc_tokens *out,
+                            svc_error *err);
 
-/* The row of user_id (SVC_NOT_FOUND when gone); free with
- * core_db_result_free. */
-svc_status svc_auth_user(const svc_auth *a, const char *user_id, core_db_result **user,
-                         core_db_error *err);
+/* The row of user_id (schema_user; SVC_USER_NOT_FOUND when gone); free
+ * with svc_rows_free. */
+svc_status svc_auth_user(const svc_context *ctx, const char *user_id, svc_rows **user,
+                         svc_error *err);
+
+/* The caller of a bearer access token (verified, unexpired, an access
+ * token): SVC_OK with *out filled, or SVC_BAD_TOKEN. */
+svc_status svc_auth_token_caller(const svc_context *ctx, const char *token, svc_caller *out,
+                                 svc_error *err);
+
+/* The caller named by a trusted gateway's X-User-ID: id must be a UUID (any
+ * case; else SVC_BAD_TOKEN); the role is read from the user row ("" when
+ * the user does not exist: the handler answers 404 when it reads it). */
+svc_status svc_auth_gateway_caller(const svc_context *ctx, const char *id, svc_caller *out,
+                                   svc_error *err);
 
 #endif

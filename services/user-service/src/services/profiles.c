@@ -6,7 +6,6 @@
  */
 #include "services/profiles.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "core/ids.h"
@@ -14,83 +13,103 @@
 #include "schemas/users.h"
 #include "banned.h"
 
-static int nomem(core_db_error *err)
-{
-	err->status = CORE_DB_NOMEM;
-	snprintf(err->message, sizeof err->message, "out of memory building a profile");
-	err->constraint[0] = '\0';
-	return CORE_DB_NOMEM;
-}
-
-/* The profile table that goes with a role, and its key in GET /profile/. */
+/* The profile table that goes with a role. */
 static const struct {
-	const char *role, *key;
-	int (*get)(core_db *, const char *, json_t **, core_db_error *);
+	const char *role;
+	svc_profile_kind kind;
+	int (*get)(core_db *, const char *, core_db_result **, core_db_error *);
 } by_role[] = {
-    {"instructor", "instructor_profile", repo_instructor_profile_get},
-    {"student", "student_profile", repo_student_profile_get},
+    {"instructor", SVC_PROFILE_INSTRUCTOR, repo_instructor_profile_get},
+    {"student", SVC_PROFILE_STUDENT, repo_student_profile_get},
 };
 
-int svc_profile_get(const repo_users *users, core_db *db, const char *user_id, json_t **out,
-                    core_db_error *err)
+void svc_profile_release(svc_profile *p)
 {
-	core_db_result *rows;
-	*out = NULL;
+	svc_rows_free(p->user);
+	svc_rows_free(p->profile);
+	*p = (svc_profile){0};
+}
+
+static svc_status no_user(svc_error *err)
+{
+	return svc_fail(err, SVC_USER_NOT_FOUND, "User not found");
+}
+
+static svc_status not_instructor(svc_error *err)
+{
+	return svc_fail(err, SVC_NOT_INSTRUCTOR, "Only instructors have an instructor profile");
+}
+
+svc_status svc_profile_get(const svc_context *ctx, const char *user_id, svc_profile *out,
+                           svc_error *err)
+{
+	*out = (svc_profile){0};
 	if (!core_uuid_valid(user_id))
-		return SVC_PROFILE_NO_USER;
-	int rc = repo_users_get(users, db, user_id, &rows, err);
-	if (rc)
-		return rc;
-	if (core_db_rows(rows) == 0) {
-		core_db_result_free(rows);
-		return SVC_PROFILE_NO_USER;
-	}
-	const char *role = schema_user_col(rows, 0, "role");
+		return no_user(err);
+	core_db *db = svc_db(ctx, err);
+	if (!db)
+		return err->status;
+	core_db_error dberr;
+	if (repo_users_get(ctx->users, db, user_id, &out->user, &dberr))
+		return svc_db_failed(&dberr, err);
+	if (core_db_rows(out->user) == 0)
+		return no_user(err);
+	const char *role = schema_user_col(out->user, 0, "role");
 	size_t k = sizeof by_role / sizeof by_role[0] - 1; /* unknown roles: student */
 	for (size_t i = 0; role && i < sizeof by_role / sizeof by_role[0]; i++)
 		if (strcmp(role, by_role[i].role) == 0)
 			k = i;
-	json_t *user = schema_user_json(rows, 0);
-	core_db_result_free(rows);
-	if (!user)
-		return nomem(err);
-	json_t *profile;
-	if ((rc = by_role[k].get(db, user_id, &profile, err))) {
-		json_decref(user);
-		return rc;
+	out->kind = by_role[k].kind;
+	if (by_role[k].get(db, user_id, &out->profile, &dberr))
+		return svc_db_failed(&dberr, err);
+	if (core_db_rows(out->profile) == 0) {
+		svc_rows_free(out->profile);
+		out->profile = NULL;
 	}
-	if (json_object_set_new(user, by_role[k].key, profile ? profile : json_null())) {
-		json_decref(user);
-		return nomem(err);
-	}
-	*out = user;
-	return SVC_PROFILE_OK;
+	return SVC_OK;
 }
 
-int svc_profile_update(core_db *db, const char *user_id, const schema_values *v, json_t **out,
-                       core_db_error *err)
+/* The one row of an update, or status when it matched none. */
+static svc_status updated(int rc, const core_db_error *dberr, svc_rows **rows, svc_status none,
+                          svc_error *err)
 {
-	char now[32];
-	*out = NULL;
-	if (!core_uuid_valid(user_id))
-		return SVC_PROFILE_NO_USER;
-	core_now_rfc3339(now);
-	int rc = repo_profile_update_user(db, user_id, v, now, out, err);
 	if (rc)
-		return rc;
-	return *out ? SVC_PROFILE_OK : SVC_PROFILE_NO_USER;
+		return svc_db_failed(dberr, err);
+	if (core_db_rows(*rows) > 0)
+		return SVC_OK;
+	svc_rows_free(*rows);
+	*rows = NULL;
+	return none == SVC_USER_NOT_FOUND ? no_user(err) : not_instructor(err);
 }
 
-int svc_instructor_profile_update(core_db *db, const char *user_id, const schema_values *v,
-                                  json_t **out, core_db_error *err)
+svc_status svc_profile_update(const svc_context *ctx, const char *user_id, const schema_values *v,
+                              svc_rows **user, svc_error *err)
 {
 	char now[32];
-	*out = NULL;
+	*user = NULL;
 	if (!core_uuid_valid(user_id))
-		return SVC_PROFILE_NOT_INSTRUCTOR;
+		return no_user(err);
+	core_db *db = svc_db(ctx, err);
+	if (!db)
+		return err->status;
 	core_now_rfc3339(now);
-	int rc = repo_instructor_profile_update(db, user_id, v, now, out, err);
-	if (rc)
-		return rc;
-	return *out ? SVC_PROFILE_OK : SVC_PROFILE_NOT_INSTRUCTOR;
+	core_db_error dberr;
+	int rc = repo_profile_update_user(db, user_id, v, now, user, &dberr);
+	return updated(rc, &dberr, user, SVC_USER_NOT_FOUND, err);
+}
+
+svc_status svc_instructor_profile_update(const svc_context *ctx, const char *user_id,
+                                         const schema_values *v, svc_rows **profile, svc_error *err)
+{
+	char now[32];
+	*profile = NULL;
+	if (!core_uuid_valid(user_id))
+		return not_instructor(err);
+	core_db *db = svc_db(ctx, err);
+	if (!db)
+		return err->status;
+	core_now_rfc3339(now);
+	core_db_error dberr;
+	int rc = repo_instructor_profile_update(db, user_id, v, now, profile, &dberr);
+	return updated(rc, &dberr, profile, SVC_NOT_INSTRUCTOR, err);
 }
