@@ -44,6 +44,7 @@ unit: bootstrap
 	@[ -f $(BUILD_TEST)/build.ninja ] || \
 		{ rm -rf $(BUILD_TEST) && meson setup $(BUILD_TEST) $(TEST_SETUP); }
 	ninja -C $(BUILD_TEST)
+	scripts/check-layers
 	meson test -C $(BUILD_TEST) --suite unit --print-errorlogs
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-15} scripts/fuzz-smoke
 
