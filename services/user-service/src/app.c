@@ -5,6 +5,10 @@
 
 #include "banned.h"
 
+/* Keys each failed-login table holds (2 MiB each at 32 bytes a key); past
+ * that, the key with the oldest failure in its set is forgotten. */
+enum { THROTTLE_ENTRIES = 1 << 16 };
+
 static int fail(app *a, char *err, size_t errlen, const char *what)
 {
 	snprintf(err, errlen, "%s", what);
@@ -26,14 +30,32 @@ int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 	                       (int64_t)cfg->jwt_access_minutes * 60,
 	                       (int64_t)cfg->jwt_refresh_days * 86400))
 		return fail(a, err, errlen, "JWT_SECRET_KEY: must be set and not empty");
-	a->svc = (svc_context){
-	    .db = a->db, .sec = &a->security, .users = &a->users, .version = &a->version};
+	if (core_cpu_pool_new((unsigned)cfg->hash_threads, (unsigned)cfg->hash_queue_max,
+	                      (int)cfg->hash_thread_nice, &a->hashing))
+		return fail(a, err, errlen, "cannot start the hashing threads");
+	if (core_throttle_new((unsigned)cfg->login_fail_per_email,
+	                      (unsigned)cfg->login_fail_window_s, THROTTLE_ENTRIES,
+	                      &a->failed_email) ||
+	    core_throttle_new((unsigned)cfg->login_fail_per_addr,
+	                      (unsigned)cfg->login_fail_window_s, THROTTLE_ENTRIES,
+	                      &a->failed_addr))
+		return fail(a, err, errlen, "out of memory");
+	a->svc = (svc_context){.db = a->db,
+	                       .sec = &a->security,
+	                       .users = &a->users,
+	                       .version = &a->version,
+	                       .hashing = a->hashing,
+	                       .failed_email = a->failed_email,
+	                       .failed_addr = a->failed_addr};
 	a->api = (api_context){.svc = &a->svc, .trust_gateway_headers = cfg->trust_gateway_headers};
 	return 0;
 }
 
 void app_release(app *a)
 {
+	core_cpu_pool_free(a->hashing);
+	core_throttle_free(a->failed_email);
+	core_throttle_free(a->failed_addr);
 	core_db_pool_free(a->db);
 	repo_version_release(&a->version);
 	repo_users_release(&a->users);

@@ -11,8 +11,10 @@
 
 #include "api/context.h"
 #include "core/config.h"
+#include "core/cpu_pool.h"
 #include "core/db.h"
 #include "core/security.h"
+#include "core/throttle.h"
 #include "repositories/users.h"
 #include "repositories/version.h"
 #include "services/service.h"
@@ -22,6 +24,8 @@ typedef struct app {
 	core_security security;
 	repo_users users;
 	repo_version version;
+	core_cpu_pool *hashing;
+	core_throttle *failed_email, *failed_addr;
 	svc_context svc; /* borrows the fields above */
 	api_context api; /* borrows svc; what the server hands handlers */
 } app;

@@ -41,8 +41,10 @@ void api_auth_login(http_request *req, http_response *res)
 	svc_tokens t; /* 2 KiB; a fiber's stack is 1 MiB */
 	if (api_validated(req, res, &schema_user_login, &v)) {
 		json_t *pw = schema_get(&v, "password");
+		char client[64];
+		api_client_address(req, client, sizeof client);
 		if (svc_auth_login(api_svc(req), schema_get_string(&v, "email"),
-		                   json_string_value(pw), json_string_length(pw), &t, &err))
+		                   json_string_value(pw), json_string_length(pw), client, &t, &err))
 			api_failed(req, res, &err);
 		else
 			answer_tokens(res, &t);

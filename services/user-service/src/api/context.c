@@ -1,6 +1,8 @@
 /* context.c — the handlers' shared steps (see context.h). */
 #include "api/context.h"
 
+#include <string.h>
+
 #include "core/log.h"
 #include "http/response.h"
 #include "schemas/errors.h"
@@ -18,6 +20,8 @@ static const struct {
     [SVC_UNAVAILABLE] = {503, "Database unavailable", true, false},
     [SVC_DB] = {500, "Internal Server Error", true, false},
     [SVC_NOMEM] = {500, "Internal Server Error", true, false},
+    [SVC_BUSY] = {503, NULL, false, false},
+    [SVC_THROTTLED] = {429, NULL, false, false},
     [SVC_NOT_READY] = {503, NULL, false, false},
     [SVC_EMAIL_TAKEN] = {400, NULL, false, false},
     [SVC_BAD_CREDENTIALS] = {401, NULL, false, false},
@@ -37,6 +41,24 @@ void api_failed(http_request *req, http_response *res, const svc_error *err)
 	http_detail(res, answers[st].code, answers[st].detail ? answers[st].detail : err->message);
 	if (answers[st].challenge)
 		res->www_authenticate = "Bearer";
+	res->retry_after = err->retry_after;
+}
+
+void api_client_address(const http_request *req, char *out, size_t len)
+{
+	const char *forwarded = http_header(req, "X-Forwarded-For");
+	if (api_ctx(req)->trust_gateway_headers && forwarded) {
+		/* the first hop is the client the gateway saw */
+		while (*forwarded == ' ')
+			forwarded++;
+		size_t n = strcspn(forwarded, ", ");
+		if (n > 0 && n < len) {
+			memcpy(out, forwarded, n);
+			out[n] = '\0';
+			return;
+		}
+	}
+	http_peer_address(req, out, len);
 }
 
 bool api_validated(http_request *req, http_response *res, const schema *s, schema_values *v)

@@ -34,8 +34,12 @@ static inline const svc_context *api_svc(const http_request *req)
 /* Answers a service's failure (err->status != SVC_OK) from one table:
  * 503 when the database is unavailable, 500 (logged with the request id,
  * the text never sent) when it failed otherwise, else the status's code
- * with err->message as the detail. */
+ * with err->message as the detail, and Retry-After when err has one. */
 void api_failed(http_request *req, http_response *res, const svc_error *err);
+
+/* The client's address into out[0..len): the socket's peer, or, only with
+ * TRUST_GATEWAY_HEADERS=true, the first address of X-Forwarded-For. */
+void api_client_address(const http_request *req, char *out, size_t len);
 
 /* The JSON body of req validated against s into v (release v with
  * schema_values_release either way), or false after answering 422 (or

@@ -125,6 +125,12 @@ static const setting settings[] = {
     {"REQUEST_TIMEOUT_SECONDS", "30", parse_long, F(request_timeout_s), 1, 86400},
     {"SHUTDOWN_GRACE_SECONDS", "10", parse_long, F(shutdown_grace_s), 0, 3600},
     {"TRUST_GATEWAY_HEADERS", "false", parse_bool, F(trust_gateway_headers), 0, 0},
+    {"HASH_THREADS", NULL, parse_long, F(hash_threads), 1, 256},
+    {"HASH_QUEUE_MAX", "64", parse_long, F(hash_queue_max), 0, 100000},
+    {"HASH_THREAD_NICE", "5", parse_long, F(hash_thread_nice), 0, 19},
+    {"LOGIN_FAILURES_PER_EMAIL", "5", parse_long, F(login_fail_per_email), 1, 1000000},
+    {"LOGIN_FAILURES_PER_ADDRESS", "20", parse_long, F(login_fail_per_addr), 1, 1000000},
+    {"LOGIN_FAILURE_WINDOW_SECONDS", "900", parse_long, F(login_fail_window_s), 1, 86400 * 30},
 };
 #undef F
 
@@ -151,10 +157,11 @@ static int random_secret(core_config *cfg, char *err, size_t errlen)
 
 static int check(core_config *cfg, char *err, size_t errlen)
 {
-	if (!cfg->workers) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		cfg->workers = n > 0 ? (n < 64 ? n : 64) : 1;
-	}
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (!cfg->workers)
+		cfg->workers = cpus > 0 ? (cpus < 64 ? cpus : 64) : 1;
+	if (!cfg->hash_threads)
+		cfg->hash_threads = cpus > 0 ? (cpus < 64 ? cpus : 64) : 1;
 	if (cfg->jwt_secret_key && !*cfg->jwt_secret_key) {
 		free(cfg->jwt_secret_key);
 		cfg->jwt_secret_key = NULL;

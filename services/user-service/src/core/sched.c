@@ -10,12 +10,15 @@
 #include "core/sched.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <ucontext.h>
@@ -70,8 +73,9 @@ struct core_fiber {
 	core_sched_hook done;
 	void *done_ctx;
 	bool finished, parked, runnable;
-	uint64_t seq;     /* spawn order: the run queue is oldest first */
-	core_fiber *next; /* in the run queue */
+	uint64_t seq;            /* spawn order: the run queue is oldest first */
+	core_fiber *next;        /* in the run queue */
+	core_fiber *posted_next; /* in the list other threads post to */
 #if SCHED_ASAN
 	void *fake_stack;
 	const void *back_bottom;
@@ -91,6 +95,12 @@ struct core_sched {
 	size_t n_hooks;
 	hook_entry deferred[MAX_DEFERRED];
 	size_t n_deferred;
+	/* wake-ups from other threads (core_sched_post): they push the fiber
+	 * here under the lock and signal the eventfd the loop watches */
+	int post_fd;
+	pthread_mutex_t post_lock;
+	core_fiber *posted;
+	size_t expected; /* posts announced by core_sched_expect, not yet taken */
 };
 
 /* The fiber running on this thread, NULL in the loop itself. Per-thread
@@ -255,6 +265,30 @@ static bool run_ready(core_sched *s, int64_t deadline)
 	return ran;
 }
 
+/* ---- wake-ups from other threads ---- */
+
+/* The loop's side of core_sched_post: wakes every fiber posted so far.
+ * Watched (level-triggered) on post_fd. */
+static void take_posts(void *ctx, uint32_t events)
+{
+	(void)events;
+	core_sched *s = ctx;
+	uint64_t n;
+	if (read(s->post_fd, &n, sizeof n) < 0 && errno != EAGAIN)
+		return;
+	pthread_mutex_lock(&s->post_lock);
+	core_fiber *f = s->posted;
+	s->posted = NULL;
+	pthread_mutex_unlock(&s->post_lock);
+	while (f) {
+		core_fiber *next = f->posted_next;
+		f->posted_next = NULL;
+		s->expected -= s->expected > 0;
+		core_fiber_wake(f);
+		f = next;
+	}
+}
+
 /* ---- public ---- */
 
 int core_sched_new(core_sched **out)
@@ -263,8 +297,17 @@ int core_sched_new(core_sched **out)
 	if (!s)
 		return -1;
 	s->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (s->ep < 0) {
+	s->post_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->ep < 0 || s->post_fd < 0 || pthread_mutex_init(&s->post_lock, NULL)) {
+		if (s->ep >= 0)
+			close(s->ep);
+		if (s->post_fd >= 0)
+			close(s->post_fd);
 		free(s);
+		return -1;
+	}
+	if (core_sched_watch(s, s->post_fd, EPOLLIN, take_posts, s)) {
+		core_sched_free(s);
 		return -1;
 	}
 	*out = s;
@@ -279,6 +322,8 @@ void core_sched_free(core_sched *s)
 	for (size_t i = 0; i < s->n_stacks; i++)
 		stack_unmap(s->stacks[i]);
 	close(s->ep);
+	close(s->post_fd);
+	pthread_mutex_destroy(&s->post_lock);
 	free(s->watches);
 	free(s);
 }
@@ -413,6 +458,32 @@ void core_sched_finish(core_sched *s)
 		s->hooks[i].fn(s->hooks[i].ctx);
 	s->n_hooks = 0;
 	run_round(s, 0);
+	/* fibers waiting for another thread's work: that work finishes (the
+	 * threads doing it outlive every scheduler), so wait for it here */
+	while (s->expected) {
+		struct pollfd p = {.fd = s->post_fd, .events = POLLIN};
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			break;
+		take_posts(s, EPOLLIN);
+		run_round(s, 0);
+	}
+}
+
+void core_sched_expect(core_sched *s)
+{
+	s->expected++;
+}
+
+void core_sched_post(core_fiber *f)
+{
+	core_sched *s = f->sched;
+	pthread_mutex_lock(&s->post_lock);
+	f->posted_next = s->posted;
+	s->posted = f;
+	pthread_mutex_unlock(&s->post_lock);
+	uint64_t one = 1;
+	/* cannot fail but by overflowing the counter, which the loop drains */
+	(void)!write(s->post_fd, &one, sizeof one);
 }
 
 core_fiber *core_fiber_self(void)

@@ -9,7 +9,7 @@
  *
  * Fibers belong to the thread that spawned them and never run at the same
  * time, so what they share on that thread needs no lock. Nothing here is
- * thread-safe across threads.
+ * thread-safe across threads but core_sched_post.
  */
 #ifndef CORE_SCHED_H
 #define CORE_SCHED_H
@@ -64,8 +64,18 @@ int core_sched_spawn(core_sched *s, core_fiber_fn fn, void *arg, core_sched_hook
  * descriptors, or -1. */
 int core_sched_poll(core_sched *s, int timeout_ms);
 
-/* Runs the at-exit hooks and the fibers they woke. */
+/* Runs the at-exit hooks and the fibers they woke; then waits for the
+ * posts announced with core_sched_expect and runs the fibers they wake. */
 void core_sched_finish(core_sched *s);
+
+/* Waiting for another thread's work (core/cpu_pool.h). The fiber announces
+ * the wake-up on its own thread (core_sched_expect), hands the work over,
+ * parks; the other thread calls core_sched_post(fiber) when done, the only
+ * call here that is safe from any thread. The loop wakes the fiber in its
+ * next round; core_sched_finish waits for every announced post, so a
+ * fiber never stays parked at shutdown. */
+void core_sched_expect(core_sched *s);
+void core_sched_post(core_fiber *f);
 
 /* The running fiber, or NULL outside any fiber (main, or a thread without
  * a scheduler): callers then do their work blocking, as before. */

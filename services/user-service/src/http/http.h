@@ -53,6 +53,7 @@ typedef struct http_response {
 	char *text;                   /* owned JSON text, sent instead of body when set */
 	char allow[64];               /* Allow header for 405 */
 	const char *www_authenticate; /* static string, for 401 */
+	unsigned retry_after;         /* seconds for Retry-After (503, 429); 0: none */
 } http_response;
 
 typedef void (*http_handler)(http_request *req, http_response *res);
@@ -69,5 +70,9 @@ const char *http_param_get(const http_request *req, const char *name);
 /* A request header (case-insensitive name), or NULL. Borrowed for the
  * request's life. Implemented by the server. */
 const char *http_header(const http_request *req, const char *name);
+/* The numeric address of the socket's peer ("127.0.0.1", "::1") into
+ * out[0..len); "unknown" when it cannot be had. Implemented by the
+ * server. */
+void http_peer_address(const http_request *req, char *out, size_t len);
 
 #endif

@@ -99,6 +99,18 @@ const char *http_header(const http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+void http_peer_address(const http_request *req, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	socklen_t salen = !sa                         ? 0
+	                  : sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+	                                              : sizeof(struct sockaddr_in);
+	if (!sa || getnameinfo(sa, salen, out, (socklen_t)len, NULL, 0, NI_NUMERICHOST))
+		snprintf(out, len, "unknown");
+}
+
 /* A client's request id is kept when it is a short token of [A-Za-z0-9-_.]
  * (it ends up in logs and headers). */
 static void request_id(worker *w, struct MHD_Connection *c, char out[33])
@@ -145,6 +157,11 @@ static enum MHD_Result send_response(request_state *st, struct MHD_Connection *c
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
 	if (res->www_authenticate)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, res->www_authenticate);
+	if (res->retry_after) {
+		char seconds[16];
+		snprintf(seconds, sizeof seconds, "%u", res->retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, seconds);
+	}
 	st->status = res->status;
 	st->answered = true;
 	enum MHD_Result ok = MHD_queue_response(c, (unsigned)res->status, r);

@@ -5,10 +5,50 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/cpu_pool.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "core/throttle.h"
 #include "schemas/users.h"
 #include "banned.h"
+
+/* ---- password work, on the hashing pool (core/cpu_pool.h) ---- */
+
+typedef struct password_job {
+	const core_security *sec;
+	const char *password;
+	size_t len;
+	const char *hash;        /* verify: the stored hash; NULL: the dummy check */
+	char out[CORE_HASH_MAX]; /* hash: the new hash */
+	bool ok, needs_rehash;
+} password_job;
+
+static void run_hash(void *arg)
+{
+	password_job *j = arg;
+	j->ok = core_password_hash(j->password, j->len, j->out) == 0;
+}
+
+static void run_verify(void *arg)
+{
+	password_job *j = arg;
+	if (j->hash)
+		j->ok = core_password_verify(j->password, j->len, j->hash, &j->needs_rehash);
+	else
+		j->ok = core_password_verify_dummy(j->sec, j->password, j->len); /* false */
+}
+
+/* Runs fn(j) on the hashing pool; SVC_BUSY (503, retry in a second) when
+ * its queue is full: nothing was computed. */
+static svc_status off_loop(const svc_context *ctx, core_cpu_job_fn fn, password_job *j,
+                           svc_error *err)
+{
+	if (core_cpu_pool_run(ctx->hashing, fn, j) == 0)
+		return SVC_OK;
+	svc_fail(err, SVC_BUSY, "Service busy, try again shortly");
+	err->retry_after = 1;
+	return SVC_BUSY;
+}
 
 svc_status svc_auth_register(const svc_context *ctx, const schema_values *v, svc_rows **user,
                              svc_error *err)
@@ -26,10 +66,12 @@ svc_status svc_auth_register(const svc_context *ctx, const schema_values *v, svc
 	if (taken)
 		return svc_fail(err, SVC_EMAIL_TAKEN, "Email %s is already registered", email);
 	json_t *pw = schema_get(v, "password");
-	char hash[CORE_HASH_MAX];
-	if (core_password_hash(json_string_value(pw), json_string_length(pw), hash))
+	password_job j = {.password = json_string_value(pw), .len = json_string_length(pw)};
+	if (off_loop(ctx, run_hash, &j, err))
+		return err->status;
+	if (!j.ok)
 		return svc_fail(err, SVC_NOMEM, "out of memory hashing a password");
-	int rc = repo_users_create(ctx->users, db, v, hash, user, &dberr);
+	int rc = repo_users_create(ctx->users, db, v, j.out, user, &dberr);
 	if (rc == CORE_DB_UNIQUE)
 		return svc_fail(err, SVC_EMAIL_TAKEN, "Email %s is already registered", email);
 	return rc ? svc_db_failed(&dberr, err) : SVC_OK;
@@ -54,15 +96,16 @@ static svc_status issue_pair(const svc_context *ctx, core_db *db, const char *id
 	return SVC_OK;
 }
 
-/* Replaces the user's hash after a successful login; a failure only
- * postpones it to the next login. */
+/* Replaces the user's hash after a successful login; a failure (also a
+ * full hashing queue) only postpones it to the next login. */
 static void rehash(const svc_context *ctx, core_db *db, const char *id, const char *old,
                    const char *password, size_t len)
 {
-	char hash[CORE_HASH_MAX];
+	password_job j = {.password = password, .len = len};
+	svc_error busy;
 	core_db_error err;
-	if (core_password_hash(password, len, hash) ||
-	    repo_users_set_password(ctx->users, db, id, old, hash, &err))
+	if (off_loop(ctx, run_hash, &j, &busy) || !j.ok ||
+	    repo_users_set_password(ctx->users, db, id, old, j.out, &err))
 		core_log(CORE_LOG_WARNING, "password rehash of user %s postponed", id);
 }
 
@@ -71,32 +114,69 @@ static svc_status bad_credentials(svc_error *err)
 	return svc_fail(err, SVC_BAD_CREDENTIALS, "Invalid email or password");
 }
 
-svc_status svc_auth_login(const svc_context *ctx, const char *email, const char *password,
-                          size_t len, svc_tokens *out, svc_error *err)
+/* The throttle keys of an email and a client address. */
+static void throttle_keys(const char *email, const char *client, char ekey[300], char akey[80])
 {
+	snprintf(ekey, 300, "e:%s", email);
+	snprintf(akey, 80, "a:%s", client);
+}
+
+/* SVC_THROTTLED with the longer of the two waits, or SVC_OK. */
+static svc_status throttled(const svc_context *ctx, const char *ekey, const char *akey, int64_t now,
+                            svc_error *err)
+{
+	unsigned we = core_throttle_wait(ctx->failed_email, ekey, now);
+	unsigned wa = core_throttle_wait(ctx->failed_addr, akey, now);
+	if (!we && !wa)
+		return SVC_OK;
+	svc_fail(err, SVC_THROTTLED, "Too many login attempts");
+	err->retry_after = we > wa ? we : wa;
+	return SVC_THROTTLED;
+}
+
+/* Looks the user up and checks the password (on the hashing pool): true
+ * in *ok when it matches an active user, whose row stays in *rows. */
+static svc_status check_password(const svc_context *ctx, core_db *db, const char *email,
+                                 const char *password, size_t len, core_db_result **rows, bool *ok,
+                                 svc_error *err)
+{
+	core_db_error dberr;
+	*ok = false;
+	if (repo_users_by_email(ctx->users, db, email, rows, &dberr))
+		return svc_db_failed(&dberr, err);
+	password_job j = {.sec = ctx->sec, .password = password, .len = len};
+	if (core_db_rows(*rows))
+		j.hash = core_db_get(*rows, 0, core_db_cols(*rows) - 1);
+	if (off_loop(ctx, run_verify, &j, err))
+		return err->status;
+	*ok = j.ok && j.hash && user_active(*rows);
+	if (*ok && j.needs_rehash)
+		rehash(ctx, db, schema_user_col(*rows, 0, "id"), j.hash, password, len);
+	return SVC_OK;
+}
+
+svc_status svc_auth_login(const svc_context *ctx, const char *email, const char *password,
+                          size_t len, const char *client, svc_tokens *out, svc_error *err)
+{
+	char ekey[300], akey[80];
+	int64_t now = (int64_t)time(NULL);
+	throttle_keys(email, client, ekey, akey);
+	if (throttled(ctx, ekey, akey, now, err))
+		return err->status; /* before any hash: refusing costs nothing */
 	core_db *db = svc_db(ctx, err);
 	if (!db)
 		return err->status;
-	core_db_result *rows;
-	core_db_error dberr;
-	if (repo_users_by_email(ctx->users, db, email, &rows, &dberr))
-		return svc_db_failed(&dberr, err);
-	if (core_db_rows(rows) == 0) {
-		core_db_result_free(rows);
-		core_password_verify_dummy(ctx->sec, password, len);
-		return bad_credentials(err);
-	}
-	const char *hash = core_db_get(rows, 0, core_db_cols(rows) - 1);
-	bool needs_rehash = false;
-	bool ok = core_password_verify(password, len, hash, &needs_rehash) && user_active(rows);
-	svc_status st = SVC_BAD_CREDENTIALS;
-	if (ok) {
-		const char *id = schema_user_col(rows, 0, "id");
-		if (needs_rehash)
-			rehash(ctx, db, id, hash, password, len);
-		st = issue_pair(ctx, db, id, schema_user_col(rows, 0, "role"), out, err);
-	} else {
-		bad_credentials(err);
+	core_db_result *rows = NULL;
+	bool ok;
+	svc_status st = check_password(ctx, db, email, password, len, &rows, &ok, err);
+	if (st == SVC_OK && ok) {
+		core_throttle_reset(ctx->failed_email, ekey);
+		st = issue_pair(ctx, db, schema_user_col(rows, 0, "id"),
+		                schema_user_col(rows, 0, "role"), out, err);
+	} else if (st == SVC_OK) {
+		core_throttle_fail(ctx->failed_email, ekey, now);
+		core_throttle_fail(ctx->failed_addr, akey, now);
+		st = bad_credentials(err);
 	}
 	core_db_result_free(rows);
 	return st;

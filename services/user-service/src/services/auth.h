@@ -25,16 +25,22 @@ typedef struct svc_caller {
 
 /* Creates the user of v (validated against schema_user_register) with
  * its profile. On SVC_OK *user holds the new user's row (schema_user;
- * free with svc_rows_free). SVC_EMAIL_TAKEN when the email is taken. */
+ * free with svc_rows_free). SVC_EMAIL_TAKEN when the email is taken,
+ * SVC_BUSY when the hashing pool's queue is full. */
 svc_status svc_auth_register(const svc_context *ctx, const schema_values *v, svc_rows **user,
                              svc_error *err);
 
-/* Checks email (lowercased) and password[0..len). An unknown email costs
- * the same password check as a wrong password; an inactive user fails
- * like a wrong password (SVC_BAD_CREDENTIALS). A bcrypt or outdated
- * Argon2id hash is replaced by a new Argon2id hash on success. */
+/* Checks email (lowercased) and password[0..len) for a caller at client
+ * (its address). An unknown email costs the same password check as a
+ * wrong password; an inactive user fails like a wrong password
+ * (SVC_BAD_CREDENTIALS). The check runs on the hashing pool: SVC_BUSY
+ * when its queue is full. Failures are counted per email and per client
+ * (core/throttle.h); over either limit the answer is SVC_THROTTLED before
+ * any hash, with err->retry_after. Success forgets the email's failures. A
+ * bcrypt or outdated Argon2id hash is replaced by a new Argon2id hash on
+ * success. */
 svc_status svc_auth_login(const svc_context *ctx, const char *email, const char *password,
-                          size_t len, svc_tokens *out, svc_error *err);
+                          size_t len, const char *client, svc_tokens *out, svc_error *err);
 
 /* A new token pair for a valid refresh token whose user exists and is
  * active; the role and profile come from the database, not the old token.

@@ -18,6 +18,7 @@ svc_status svc_fail(svc_error *err, svc_status status, const char *fmt, ...)
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
 	err->status = status;
+	err->retry_after = 0;
 	return status;
 }
 

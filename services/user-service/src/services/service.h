@@ -13,8 +13,10 @@
 
 #include <stddef.h>
 
+#include "core/cpu_pool.h"
 #include "core/db.h"
 #include "core/security.h"
+#include "core/throttle.h"
 #include "repositories/users.h"
 #include "repositories/version.h"
 
@@ -23,6 +25,8 @@ typedef enum svc_status {
 	SVC_UNAVAILABLE,         /* the database cannot be reached now: 503 */
 	SVC_DB,                  /* a database call failed otherwise: 500, logged */
 	SVC_NOMEM,               /* out of memory: 500 */
+	SVC_BUSY,                /* the hashing queue is full: 503 with retry_after */
+	SVC_THROTTLED,           /* too many failed logins: 429 with retry_after */
 	SVC_NOT_READY,           /* /ready: the database is not at our revision (message: why) */
 	SVC_EMAIL_TAKEN,         /* register: 400 (message: "Email x is already registered") */
 	SVC_BAD_CREDENTIALS,     /* login: 401 "Invalid email or password" */
@@ -37,6 +41,7 @@ enum { SVC_STATUS_COUNT = SVC_ENROLLMENT_NOT_FOUND + 1 };
 
 typedef struct svc_error {
 	svc_status status;
+	unsigned retry_after; /* seconds, for SVC_BUSY and SVC_THROTTLED; else 0 */
 	char message[512];
 } svc_error;
 
@@ -55,6 +60,9 @@ typedef struct svc_context {
 	const core_security *sec;
 	const repo_users *users;
 	const repo_version *version;
+	core_cpu_pool *hashing;      /* password hashes run here, off the loop */
+	core_throttle *failed_email; /* failed logins per email */
+	core_throttle *failed_addr;  /* failed logins per client address */
 } svc_context;
 
 /* ---- for the services' own files ---- */
