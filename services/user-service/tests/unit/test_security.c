@@ -1,8 +1,10 @@
 /* test_security.c — core/security without a server: Argon2id hashes and
- * when they need a rehash, bcrypt verification, and the JWT checks one at a
- * time (each case changes one thing of a good token). The e2e tests cover
- * the same rules over HTTP; these pin the cases HTTP cannot reach, such as
- * an Argon2id hash made with weaker limits than today's. */
+ * when they need a rehash, bcrypt verification, the JWT checks one at a
+ * time (each case changes one thing of a good token), and forgeries
+ * verified twice after a valid token, so that they meet it in the thread's
+ * cache. The e2e tests (test_12_auth_tokens.py, test_14_jwt_forgery.py)
+ * cover the same rules over HTTP; these pin the cases HTTP cannot reach,
+ * such as an Argon2id hash made with weaker limits than today's. */
 #include <crypt.h>
 #include <setjmp.h>
 #include <sodium.h>
@@ -148,13 +150,15 @@ static void any_changed_byte_is_refused(void **state)
 	assert_int_equal(core_token_verify(sec, tok, CORE_TOKEN_ACCESS, now, &c), -1);
 }
 
-/* HS256 over header.payload with key, as a token another issuer made. */
-static void sign(const char *payload_json, char out[CORE_TOKEN_MAX])
+/* header_json.payload_json (both base64url-encoded) and its HMAC-SHA-256
+ * with key, as another issuer, or a forger who holds the key, would make
+ * it, whatever the header says. */
+static void sign_with(const char *header_json, const char *payload_json, char out[CORE_TOKEN_MAX])
 {
-	static const char header[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 	const int v = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-	size_t n = strlen(header);
-	memcpy(out, header, n);
+	sodium_bin2base64(out, CORE_TOKEN_MAX, (const unsigned char *)header_json,
+	                  strlen(header_json), v);
+	size_t n = strlen(out);
 	out[n++] = '.';
 	sodium_bin2base64(out + n, CORE_TOKEN_MAX - n, (const unsigned char *)payload_json,
 	                  strlen(payload_json), v);
@@ -166,6 +170,13 @@ static void sign(const char *payload_json, char out[CORE_TOKEN_MAX])
 	crypto_auth_hmacsha256_final(&st, sig);
 	out[n++] = '.';
 	sodium_bin2base64(out + n, CORE_TOKEN_MAX - n, sig, sizeof sig, v);
+}
+
+/* HS256 over header.payload with key, as a token another issuer made
+ * (the header encodes to the one core_token_issue writes). */
+static void sign(const char *payload_json, char out[CORE_TOKEN_MAX])
+{
+	sign_with("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload_json, out);
 }
 
 /* A token answered from the cache is still checked for time and type:
@@ -238,6 +249,145 @@ static void malformed_tokens_refused(void **state)
 	assert_int_equal(core_token_verify(sec, huge, CORE_TOKEN_ACCESS, 0, &c), -1);
 }
 
+/* ---- forgeries meeting a warm cache ----
+ * Each forged token is verified twice after a valid one for the same sub,
+ * so the valid one sits in the cache: both times it is refused (the first
+ * refusal did not cache it), and the valid token still verifies with its
+ * own claims afterwards. Times are fixed: now is 1000, exp 2000. */
+
+#define SUB   "\"sub\":\"01890a5d-ac96-774b-bcce-b302099a8057\""
+#define SUB2  "\"sub\":\"01890a5d-ac96-774b-bcce-b302099a8058\""
+#define REST  "\"exp\":2000,\"iat\":900,\"type\":\"access\",\"role\":\"student\""
+#define HS256 "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
+
+static const char good_payload[] = "{" SUB "," REST "}";
+
+/* Verifies tok twice, expecting -1 both times, then the valid token. */
+static void refused_twice(const core_security *sec, const char *name, const char *tok,
+                          const char *valid)
+{
+	core_claims c;
+	for (int i = 0; i < 2; i++)
+		if (core_token_verify(sec, tok, CORE_TOKEN_ACCESS, 1000, &c) != -1)
+			fail_msg("forgery '%s' accepted (attempt %d): %s", name, i + 1, tok);
+	assert_int_equal(core_token_verify(sec, valid, CORE_TOKEN_ACCESS, 1000, &c), 0);
+	assert_string_equal(c.sub, sub);
+	assert_string_equal(c.role, "student");
+}
+
+/* Correctly keyed HMAC-SHA-256, refused for what header or payload says. */
+static void signed_forgeries_refused_twice(void **state)
+{
+	const core_security *sec = *state;
+	static const struct {
+		const char *name, *header, *payload;
+	} cases[] = {
+	    {"alg none", "{\"alg\":\"none\",\"typ\":\"JWT\"}", good_payload},
+	    {"alg HS384", "{\"alg\":\"HS384\",\"typ\":\"JWT\"}", good_payload},
+	    {"alg HS512", "{\"alg\":\"HS512\",\"typ\":\"JWT\"}", good_payload},
+	    {"alg RS256", "{\"alg\":\"RS256\",\"typ\":\"JWT\"}", good_payload},
+	    {"alg ES256", "{\"alg\":\"ES256\"}", good_payload},
+	    {"alg hs256", "{\"alg\":\"hs256\",\"typ\":\"JWT\"}", good_payload},
+	    {"alg null", "{\"alg\":null,\"typ\":\"JWT\"}", good_payload},
+	    {"alg a number", "{\"alg\":256,\"typ\":\"JWT\"}", good_payload},
+	    {"alg HS256, NUL, none", "{\"alg\":\"HS256\\u0000none\",\"typ\":\"JWT\"}",
+	     good_payload},
+	    {"no alg", "{\"typ\":\"JWT\"}", good_payload},
+	    {"crit", "{\"alg\":\"HS256\",\"crit\":[\"exp\"],\"exp\":1}", good_payload},
+	    {"typ JWE", "{\"alg\":\"HS256\",\"typ\":\"JWE\"}", good_payload},
+	    {"typ a number", "{\"alg\":\"HS256\",\"typ\":1}", good_payload},
+	    {"header two alg, none first", "{\"alg\":\"none\",\"alg\":\"HS256\"}", good_payload},
+	    {"header two alg, none last", "{\"alg\":\"HS256\",\"alg\":\"none\"}", good_payload},
+	    {"header two alg, both HS256", "{\"alg\":\"HS256\",\"alg\":\"HS256\"}", good_payload},
+	    {"header two typ", "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"typ\":\"JWT\"}", good_payload},
+	    {"header not UTF-8", "{\"alg\":\"HS256\",\"kid\":\"\xff\"}", good_payload},
+	    {"two sub, other first", HS256, "{" SUB2 "," REST "," SUB "}"},
+	    {"two sub, other last", HS256, "{" SUB "," REST "," SUB2 "}"},
+	    {"two sub, the same", HS256, "{" SUB "," REST "," SUB "}"},
+	    {"two type, refresh first", HS256, "{\"type\":\"refresh\"," SUB "," REST "}"},
+	    {"two type, refresh last", HS256, "{" SUB "," REST ",\"type\":\"refresh\"}"},
+	    {"two exp, expired first", HS256, "{\"exp\":10," SUB "," REST "}"},
+	    {"two exp, expired last", HS256, "{" SUB "," REST ",\"exp\":10}"},
+	    {"two role", HS256, "{" SUB "," REST ",\"role\":\"instructor\"}"},
+	    {"two nbf", HS256, "{\"nbf\":5000," SUB "," REST ",\"nbf\":1}"},
+	    {"role not UTF-8", HS256,
+	     "{" SUB ",\"exp\":2000,\"type\":\"access\",\"role\":\"stud\xff\xfe\"}"},
+	    {"overlong '/' in sub", HS256,
+	     "{\"sub\":\"01890a5d-ac96-774b-bcce-b30209\xc0\xaf\"," REST "}"},
+	    {"lone surrogate in role", HS256,
+	     "{" SUB ",\"exp\":2000,\"type\":\"access\",\"role\":\"st\\ud800\"}"},
+	    {"NUL in role", HS256,
+	     "{" SUB ",\"exp\":2000,\"type\":\"access\",\"role\":\"student\\u0000x\"}"},
+	    {"expired", HS256, "{" SUB ",\"exp\":1000,\"type\":\"access\",\"role\":\"student\"}"},
+	    {"nbf in the future", HS256, "{" SUB "," REST ",\"nbf\":1001}"},
+	    {"nbf a string", HS256, "{" SUB "," REST ",\"nbf\":\"1\"}"},
+	    {"iat a string", HS256,
+	     "{" SUB ",\"exp\":2000,\"iat\":\"900\",\"type\":\"access\",\"role\":\"student\"}"},
+	    {"a refresh token", HS256,
+	     "{" SUB ",\"exp\":2000,\"type\":\"refresh\",\"role\":\"student\"}"},
+	    {"payload an array", HS256, "[{" SUB "," REST "}]"},
+	};
+	char valid[CORE_TOKEN_MAX], tok[CORE_TOKEN_MAX];
+	core_claims c;
+	sign(good_payload, valid);
+	assert_int_equal(core_token_verify(sec, valid, CORE_TOKEN_ACCESS, 1000, &c), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sign_with(cases[i].header, cases[i].payload, tok);
+		refused_twice(sec, cases[i].name, tok, valid);
+	}
+}
+
+/* Forgeries that keep the valid token's signature, and so its cache slot
+ * (the slot is chosen by the signature's last characters). */
+static void forgeries_in_the_valid_tokens_slot_refused_twice(void **state)
+{
+	const core_security *sec = *state;
+	static const struct {
+		const char *name, *header, *payload;
+	} cases[] = {
+	    {"alg none", "{\"alg\":\"none\",\"typ\":\"JWT\"}", good_payload},
+	    {"header respelled", "{\"typ\":\"JWT\",\"alg\":\"HS256\"}", good_payload},
+	    {"sub changed", HS256, "{" SUB2 "," REST "}"},
+	    {"role changed", HS256,
+	     "{" SUB ",\"exp\":2000,\"iat\":900,\"type\":\"access\",\"role\":\"admin\"}"},
+	    {"exp changed", HS256,
+	     "{" SUB ",\"exp\":9000,\"iat\":900,\"type\":\"access\",\"role\":\"student\"}"},
+	    {"type changed", HS256,
+	     "{" SUB ",\"exp\":2000,\"iat\":900,\"type\":\"refresh\",\"role\":\"student\"}"},
+	};
+	char valid[CORE_TOKEN_MAX], tok[CORE_TOKEN_MAX];
+	core_claims c;
+	sign(good_payload, valid);
+	assert_int_equal(core_token_verify(sec, valid, CORE_TOKEN_ACCESS, 1000, &c), 0);
+	const char *valid_sig = strrchr(valid, '.');
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sign_with(cases[i].header, cases[i].payload, tok);
+		char *sig = strrchr(tok, '.');
+		assert_true((size_t)(sig - tok) + strlen(valid_sig) < sizeof tok);
+		memcpy(sig, valid_sig, strlen(valid_sig) + 1);
+		refused_twice(sec, cases[i].name, tok, valid);
+	}
+	/* alg none with the signature left empty */
+	sign_with("{\"alg\":\"none\"}", good_payload, tok);
+	strrchr(tok, '.')[1] = '\0';
+	refused_twice(sec, "alg none, no signature", tok, valid);
+	/* the valid token's text, not base64url any more, or one segment more */
+	static const char *const suffixes[] = {"=", "==", " ", " x", ".", ".e30"};
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		snprintf(tok, sizeof tok, "%s%s", valid, suffixes[i]);
+		refused_twice(sec, suffixes[i], tok, valid);
+	}
+	/* the signature's unused low bits set: lenient decoders read the same
+	 * 32 bytes from it */
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	snprintf(tok, sizeof tok, "%s", valid);
+	char *last = tok + strlen(tok) - 1;
+	*last = b64[(strchr(b64, *last) - b64) | 1];
+	assert_string_not_equal(tok, valid);
+	refused_twice(sec, "non-canonical signature", tok, valid);
+}
+
 static void empty_key_refused(void **state)
 {
 	(void)state;
@@ -260,6 +410,8 @@ int main(void)
 	    cmocka_unit_test(cached_tokens_recheck_time_and_type),
 	    cmocka_unit_test(many_tokens_keep_their_claims),
 	    cmocka_unit_test(malformed_tokens_refused),
+	    cmocka_unit_test(signed_forgeries_refused_twice),
+	    cmocka_unit_test(forgeries_in_the_valid_tokens_slot_refused_twice),
 	    cmocka_unit_test(empty_key_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
