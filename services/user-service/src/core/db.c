@@ -1,6 +1,13 @@
 /* db.c — the database interface's shared half (see db.h): the per-thread
  * pool, the prepared-statement cache, results and their typed getters.
  * Backends (db_pg.c, db_sqlite.c) only connect, check and run.
+ *
+ * A connect made from a fiber may park (PostgreSQL's waits for the server
+ * in the worker's loop), and meanwhile the worker's other fibers may ask
+ * for the same connection. They wait for that connect to end instead of
+ * starting another: a burst of requests on a fresh worker makes one
+ * connection, and when the database is down each of them gets that one
+ * attempt's failure at once rather than an attempt of its own in turn.
  */
 #define _DEFAULT_SOURCE /* timegm */
 #include "core/db.h"
@@ -183,7 +190,47 @@ const char *core_db_pool_dialect(const core_db_pool *pool)
 	return pool->be->name;
 }
 
-core_db *core_db_pool_get(core_db_pool *pool, core_db_error *err)
+/* The nodes live on the waiting fibers' stacks, which stay put while they
+ * park; connect_ended unlinks every node before waking its fiber. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+/* Parks the calling fiber until the connect in progress on db ends.
+ * Returns 0 when it succeeded (look again: the connection may have broken
+ * since), or the failure's status with err filled as the connect's was. */
+static int await_connect(core_db *db, core_db_error *err)
+{
+	core_fiber *self = core_fiber_self();
+	/* only a parked fiber of this thread can be connecting, so self is a
+	 * fiber and not that one; anything else is a bug, not a wait */
+	if (!self || self == db->connecting)
+		return core__db_fail(err, CORE_DB_ERROR, "a connect is in progress");
+	core__db_waiter w = {.fiber = self, .err = err, .next = db->waiters};
+	db->waiters = &w;
+	while (!w.done)
+		core_fiber_park();
+	return w.failed ? err->status : 0;
+}
+#pragma GCC diagnostic pop
+
+/* The connect in progress ended: failed (NULL when it connected) goes to
+ * every fiber that waited for it. */
+static void connect_ended(core_db *db, const core_db_error *failed)
+{
+	core__db_waiter *w = db->waiters;
+	db->waiters = NULL;
+	db->connecting = NULL;
+	for (core__db_waiter *next; w; w = next) {
+		next = w->next;
+		if (failed) {
+			*w->err = *failed;
+			w->failed = true;
+		}
+		w->done = true;
+		core_fiber_wake(w->fiber);
+	}
+}
+
+static core_db *thread_db(core_db_pool *pool, core_db_error *err)
 {
 	core_db *db = pthread_getspecific(pool->key);
 	if (!db) {
@@ -204,13 +251,31 @@ core_db *core_db_pool_get(core_db_pool *pool, core_db_error *err)
 		pool->conns = db;
 		pthread_mutex_unlock(&pool->lock);
 	}
-	if (db->handle && (db->broken || !db->be->alive(db)))
-		disconnect(db);
-	if (!db->handle && db->be->connect(db, pool->target, err)) {
-		db->handle = NULL;
-		return NULL;
-	}
 	return db;
+}
+
+core_db *core_db_pool_get(core_db_pool *pool, core_db_error *err)
+{
+	core_db *db = thread_db(pool, err);
+	if (!db)
+		return NULL;
+	for (;;) {
+		if (db->connecting) {
+			if (await_connect(db, err))
+				return NULL;
+			continue;
+		}
+		if (db->handle && (db->broken || !db->be->alive(db)))
+			disconnect(db);
+		if (db->handle)
+			return db;
+		db->connecting = core_fiber_self(); /* NULL outside a fiber: nothing parks */
+		int rc = db->be->connect(db, pool->target, err);
+		if (rc)
+			db->handle = NULL;
+		connect_ended(db, rc ? err : NULL);
+		return rc ? NULL : db;
+	}
 }
 
 /* ---- running statements ---- */

@@ -83,7 +83,11 @@ const char *core_db_pool_dialect(const core_db_pool *pool);
 
 /* The calling thread's connection: opened on first use, reconnected when it
  * broke. NULL with err->status CORE_DB_UNAVAILABLE when the database cannot
- * be reached. The connection belongs to the pool; never free it. */
+ * be reached. The connection belongs to the pool; never free it.
+ * From a fiber, a PostgreSQL connect parks the fiber (the worker serves
+ * others meanwhile; connect_timeout, default 3 s, bounds it), and the
+ * thread's other fibers that ask meanwhile wait for that connect and share
+ * its outcome. */
 core_db *core_db_pool_get(core_db_pool *pool, core_db_error *err);
 
 /* Runs sql with params[0..n). *out (may be NULL when no rows are wanted)

@@ -5,6 +5,7 @@
 #define CORE_DB_BACKEND_H
 
 #include "core/db.h"
+#include "core/sched.h"
 
 /* A cache of prepared statements keyed by SQL text. */
 typedef struct core__stmt_slot {
@@ -17,10 +18,21 @@ typedef struct core__stmt_cache {
 	size_t cap, n;
 } core__stmt_cache;
 
+/* A fiber waiting for another fiber's connect on the same core_db (db.c):
+ * a node on the waiter's stack, unlinked before the waiter is woken. */
+typedef struct core__db_waiter {
+	core_fiber *fiber;
+	core_db_error *err; /* the waiter's: receives the connect's failure */
+	bool done, failed;
+	struct core__db_waiter *next;
+} core__db_waiter;
+
 typedef struct core__db_backend {
 	const char *name;
 	const char *begin_sql;
-	/* Opens db->handle for target (libpq conninfo or SQLite path). */
+	/* Opens db->handle for target (libpq conninfo or SQLite path). From a
+	 * fiber it may park (PostgreSQL waits for the server in the loop); it
+	 * sets db->handle only once the connection is ready for use. */
 	int (*connect)(core_db *db, const char *target, core_db_error *err);
 	/* Cheap check before handing the connection out: false means reconnect. */
 	bool (*alive)(core_db *db);
@@ -43,6 +55,12 @@ struct core_db {
 	 * whether the thread's event loop has ended (no query may wait) */
 	void *pipeline;
 	bool loop_hooked, loop_ended;
+	/* the fiber whose connect is in progress (it may park inside connect),
+	 * or NULL; the thread's other fibers wait on waiters until it ends
+	 * rather than connect a second time or see a half-made connection.
+	 * The backend wakes it when the loop ends, so that it gives up. */
+	core_fiber *connecting;
+	core__db_waiter *waiters;
 	core_db *next; /* the pool's list of every connection */
 };
 

@@ -10,13 +10,32 @@
  * connection's pipeline (core/pg_pipeline.h) and the worker serves other
  * requests while it waits; called from anywhere else it blocks, as libpq's
  * plain calls do.
+ *
+ * Connecting is the same: from a fiber it uses libpq's non-blocking calls
+ * (PQconnectStartParams, PQconnectPoll, then the session's SET sent with
+ * PQsendQuery) and parks while the server is slow, so a database that is
+ * down or unreachable never stalls the worker's other requests. libpq does
+ * not enforce connect_timeout on that path, so a timerfd armed for it (the
+ * URI's, else 3 s) is watched beside the socket and bounds the whole
+ * connect, settings included. The socket is watched only while the fiber
+ * parks on it and unwatched before each PQconnectPoll: libpq may close it
+ * and open another (the next address, or SSL refused), and the number may
+ * come back for the new one. The settings are SET after connecting rather
+ * than sent as startup options, which pgbouncer refuses by default.
+ * Outside a fiber PQconnectdbParams blocks, with libpq's own timeout.
+ * (Still blocking in a fiber: resolving a host name, which libpq does
+ * synchronously; use an address or a local name.)
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include "core/db_backend.h"
 #include "core/pg_pipeline.h"
@@ -64,12 +83,23 @@ static int classify(core_db *db, PGresult *res, bool mine, core_db_error *err)
 	return st;
 }
 
-static int pg_connect(core_db *db, const char *target, core_db_error *err)
+/* the URI comes last so settings in it win over these defaults */
+static const char *const connect_keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+#define DEFAULT_CONNECT_TIMEOUT "3"
+#define SESSION_SQL             "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'"
+
+static void connected(core_db *db, PGconn *conn)
 {
-	/* the URI comes last so settings in it win over these defaults */
-	const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
-	const char *const values[] = {"3", "user-service", target, NULL};
-	PGconn *conn = PQconnectdbParams(keys, values, 1);
+	db->handle = conn;
+	db->next_stmt_id = 0;
+	db->connects++;
+}
+
+/* Outside a fiber: libpq's blocking calls, bounded by its connect_timeout. */
+static int connect_blocking(core_db *db, const char *target, core_db_error *err)
+{
+	const char *const values[] = {DEFAULT_CONNECT_TIMEOUT, "user-service", target, NULL};
+	PGconn *conn = PQconnectdbParams(connect_keys, values, 1);
 	if (!conn)
 		return core__db_fail(err, CORE_DB_NOMEM, "out of memory");
 	if (PQstatus(conn) != CONNECTION_OK) {
@@ -77,7 +107,7 @@ static int pg_connect(core_db *db, const char *target, core_db_error *err)
 		PQfinish(conn);
 		return CORE_DB_UNAVAILABLE;
 	}
-	PGresult *res = PQexec(conn, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'");
+	PGresult *res = PQexec(conn, SESSION_SQL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		core__db_fail(err, CORE_DB_UNAVAILABLE, "%s", PQerrorMessage(conn));
 		PQclear(res);
@@ -85,10 +115,245 @@ static int pg_connect(core_db *db, const char *target, core_db_error *err)
 		return CORE_DB_UNAVAILABLE;
 	}
 	PQclear(res);
-	db->handle = conn;
-	db->next_stmt_id = 0;
-	db->connects++;
+	connected(db, conn);
 	return 0;
+}
+
+/* The thread's event loop ended: nothing reads the socket any more. */
+static void loop_ended(void *ctx)
+{
+	core_db *db = ctx;
+	db->loop_ended = true;
+	if (db->pipeline)
+		pg_pipeline_shut(db->pipeline);
+	if (db->connecting) /* parked in connect_in_fiber: it gives up */
+		core_fiber_wake(db->connecting);
+}
+
+/* Asks for loop_ended at the end of s's loop, once per connection. */
+static int hook_loop(core_db *db, core_sched *s, core_db_error *err)
+{
+	if (db->loop_hooked)
+		return 0;
+	if (core_sched_at_exit(s, loop_ended, db))
+		return core__db_fail(err, CORE_DB_ERROR, "cannot hook the event loop's end");
+	db->loop_hooked = true;
+	return 0;
+}
+
+/* ---- connecting from a fiber ---- */
+
+/* One connect in progress, on the connecting fiber's stack. */
+typedef struct pg_connecting {
+	core_db *db;
+	core_sched *sched;
+	core_fiber *fiber;
+	PGconn *conn;
+	int fd;    /* the socket while watched, else -1 */
+	int timer; /* the deadline's timerfd, or -1 when there is none */
+	bool ready, expired;
+} pg_connecting;
+
+/* libpq's connect_timeout for conn in seconds, read as libpq reads it: 0
+ * or less is no limit, 1 is 2 (PostgreSQL 15's minimum). Unreadable text,
+ * which the blocking connect would refuse, gets the default. */
+static long connect_timeout_s(PGconn *conn)
+{
+	long t = strtol(DEFAULT_CONNECT_TIMEOUT, NULL, 10);
+	PQconninfoOption *opts = PQconninfo(conn);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val) {
+			char *end;
+			errno = 0;
+			long v = strtol(o->val, &end, 10);
+			if (!errno && !*end)
+				t = v;
+		}
+	}
+	PQconninfoFree(opts);
+	return t <= 0 ? 0 : t < 2 ? 2 : t;
+}
+
+static void on_socket_ready(void *ctx, uint32_t events)
+{
+	(void)events; /* whatever fired (an error too), PQconnectPoll looks */
+	pg_connecting *c = ctx;
+	/* level-triggered: unwatched now, or it would fire every round until
+	 * the fiber has run */
+	core_sched_unwatch(c->sched, c->fd);
+	c->fd = -1;
+	c->ready = true;
+	core_fiber_wake(c->fiber);
+}
+
+static void on_deadline(void *ctx, uint32_t events)
+{
+	(void)events;
+	pg_connecting *c = ctx;
+	uint64_t n;
+	(void)!read(c->timer, &n, sizeof n); /* one-shot; keeps it from firing again */
+	c->expired = true;
+	core_fiber_wake(c->fiber);
+}
+
+static void unwatch_socket(pg_connecting *c)
+{
+	if (c->fd >= 0)
+		core_sched_unwatch(c->sched, c->fd);
+	c->fd = -1;
+}
+
+/* Arms c's deadline seconds from now; none when seconds is 0. */
+static int arm_deadline(pg_connecting *c, long seconds, core_db_error *err)
+{
+	if (!seconds)
+		return 0;
+	struct itimerspec when = {.it_value = {.tv_sec = seconds}};
+	c->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (c->timer < 0 || timerfd_settime(c->timer, 0, &when, NULL) ||
+	    core_sched_watch(c->sched, c->timer, EPOLLIN, on_deadline, c)) {
+		int e = errno;
+		if (c->timer >= 0)
+			close(c->timer);
+		c->timer = -1;
+		return core__db_fail(err, CORE_DB_UNAVAILABLE, "cannot time the connect: %s",
+		                     strerror(e));
+	}
+	return 0;
+}
+
+static void disarm_deadline(pg_connecting *c)
+{
+	if (c->timer < 0)
+		return;
+	core_sched_unwatch(c->sched, c->timer);
+	close(c->timer);
+	c->timer = -1;
+}
+
+/* Parks until conn's socket (as it is now) is ready for events, the
+ * deadline passes or the loop ends; other wake-ups park again. Returns 0
+ * when ready (the socket is no longer watched), else CORE_DB_UNAVAILABLE
+ * with err filled. */
+static int await_socket(pg_connecting *c, uint32_t events, core_db_error *err)
+{
+	int fd = PQsocket(c->conn);
+	if (fd < 0)
+		return core__db_fail(err, CORE_DB_UNAVAILABLE, "%s", PQerrorMessage(c->conn));
+	c->ready = false;
+	if (!c->expired && !c->db->loop_ended) {
+		if (core_sched_watch(c->sched, fd, events, on_socket_ready, c))
+			return core__db_fail(err, CORE_DB_UNAVAILABLE,
+			                     "cannot watch the connection's socket: %s",
+			                     strerror(errno));
+		c->fd = fd;
+		while (!c->ready && !c->expired && !c->db->loop_ended)
+			core_fiber_park();
+		unwatch_socket(c);
+	}
+	if (c->db->loop_ended)
+		return core__db_fail(err, CORE_DB_UNAVAILABLE, "the service is stopping");
+	if (c->ready)
+		return 0;
+	return core__db_fail(err, CORE_DB_UNAVAILABLE, "timeout expired while connecting");
+}
+
+/* The handshake: PQconnectPoll each time the socket is ready for what it
+ * last asked (writing first, as libpq's documentation says). */
+static int handshake(pg_connecting *c, core_db_error *err)
+{
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	while (st != PGRES_POLLING_OK) {
+		if (st == PGRES_POLLING_FAILED)
+			return core__db_fail(err, CORE_DB_UNAVAILABLE, "%s",
+			                     PQerrorMessage(c->conn));
+		int rc = await_socket(c, st == PGRES_POLLING_READING ? EPOLLIN : EPOLLOUT, err);
+		if (rc)
+			return rc;
+		st = PQconnectPoll(c->conn);
+	}
+	return 0;
+}
+
+/* The session's settings, sent without blocking and awaited like the
+ * handshake; every statement must succeed. The connection is left in
+ * blocking mode, as PQconnectdbParams leaves it. */
+static int session_settings(pg_connecting *c, core_db_error *err)
+{
+	PGconn *conn = c->conn;
+	if (PQsetnonblocking(conn, 1) || !PQsendQuery(conn, SESSION_SQL))
+		return core__db_fail(err, CORE_DB_UNAVAILABLE, "%s", PQerrorMessage(conn));
+	int f, rc;
+	/* the text is tiny, but a full send buffer is waited for as libpq
+	 * asks: the server may need its answers read before it reads more */
+	while ((f = PQflush(conn)) > 0) {
+		if ((rc = await_socket(c, EPOLLIN | EPOLLOUT, err)))
+			return rc;
+		if (!PQconsumeInput(conn))
+			return core__db_fail(err, CORE_DB_UNAVAILABLE, "%s", PQerrorMessage(conn));
+	}
+	if (f < 0)
+		return core__db_fail(err, CORE_DB_UNAVAILABLE, "%s", PQerrorMessage(conn));
+	rc = 0;
+	for (;;) {
+		while (PQisBusy(conn)) {
+			int w = await_socket(c, EPOLLIN, err);
+			if (w)
+				return w; /* a result kept from before is freed with conn */
+			if (!PQconsumeInput(conn))
+				return core__db_fail(err, CORE_DB_UNAVAILABLE, "%s",
+				                     PQerrorMessage(conn));
+		}
+		PGresult *res = PQgetResult(conn);
+		if (!res)
+			break;
+		if (!rc && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = core__db_fail(err, CORE_DB_UNAVAILABLE, "%s",
+			                   PQresultErrorMessage(res));
+		PQclear(res);
+	}
+	if (!rc && PQsetnonblocking(conn, 0))
+		rc = core__db_fail(err, CORE_DB_UNAVAILABLE, "%s", PQerrorMessage(conn));
+	return rc;
+}
+
+/* From a fiber: starts the connect, then parks through the handshake and
+ * the settings, bounded by connect_timeout. */
+static int connect_in_fiber(core_db *db, core_fiber *self, const char *target, core_db_error *err)
+{
+	if (db->loop_ended)
+		return core__db_fail(err, CORE_DB_UNAVAILABLE, "the service is stopping");
+	pg_connecting c = {
+	    .db = db, .sched = core_fiber_sched(self), .fiber = self, .fd = -1, .timer = -1};
+	int rc = hook_loop(db, c.sched, err);
+	if (rc)
+		return rc;
+	const char *const values[] = {DEFAULT_CONNECT_TIMEOUT, "user-service", target, NULL};
+	c.conn = PQconnectStartParams(connect_keys, values, 1);
+	if (!c.conn)
+		return core__db_fail(err, CORE_DB_NOMEM, "out of memory");
+	if (PQstatus(c.conn) == CONNECTION_BAD)
+		rc = core__db_fail(err, CORE_DB_UNAVAILABLE, "%s", PQerrorMessage(c.conn));
+	if (!rc)
+		rc = arm_deadline(&c, connect_timeout_s(c.conn), err);
+	if (!rc)
+		rc = handshake(&c, err);
+	if (!rc)
+		rc = session_settings(&c, err);
+	unwatch_socket(&c); /* before PQfinish closes it */
+	disarm_deadline(&c);
+	if (rc) {
+		PQfinish(c.conn);
+		return rc;
+	}
+	connected(db, c.conn);
+	return 0;
+}
+
+static int pg_connect(core_db *db, const char *target, core_db_error *err)
+{
+	core_fiber *self = core_fiber_self();
+	return self ? connect_in_fiber(db, self, target, err) : connect_blocking(db, target, err);
 }
 
 static bool pg_alive(core_db *db)
@@ -161,28 +426,14 @@ static int collect(PGresult *res, core_db_result **out, core_db_error *err)
 
 enum { MAX_PARAMS = 64 };
 
-/* The thread's event loop ended: nothing reads the socket any more. */
-static void loop_ended(void *ctx)
-{
-	core_db *db = ctx;
-	db->loop_ended = true;
-	if (db->pipeline)
-		pg_pipeline_shut(db->pipeline);
-}
-
 static pg_pipeline *pipeline(core_db *db, core_fiber *self, core_db_error *err)
 {
 	if (db->pipeline)
 		return db->pipeline;
 	core_sched *s = core_fiber_sched(self);
 	pg_pipeline *p;
-	if (!db->loop_hooked) {
-		if (core_sched_at_exit(s, loop_ended, db)) {
-			core__db_fail(err, CORE_DB_ERROR, "cannot hook the event loop's end");
-			return NULL;
-		}
-		db->loop_hooked = true;
-	}
+	if (hook_loop(db, s, err))
+		return NULL;
 	if (pg_pipeline_new(db->handle, s, &p)) {
 		db->broken = true;
 		core__db_fail(err, CORE_DB_UNAVAILABLE, "cannot pipeline the connection: %s",
