@@ -77,6 +77,15 @@ static int check_string(const schema_field *f, json_t *v, json_t *errors, json_t
 		           ? -2
 		           : -1;
 	const char *s = json_string_value(v);
+	/* jansson keeps a "\u0000" inside the string; counted up to it, the rest
+	 * would pass unmeasured, and bound as C text it would be cut there
+	 * (PostgreSQL cannot store it at all): such text is refused */
+	if (memchr(s, '\0', json_string_length(v)))
+		return add_error(errors, f, "value_error",
+		                 "Value error, text must not contain the NUL character (\\u0000)", v,
+		                 json_pack("{s:s}", "error", "NUL character in text"))
+		           ? -2
+		           : -1;
 	size_t chars = utf8_chars(s);
 	if (f->min && chars < (size_t)f->min) {
 		snprintf(msg, sizeof msg, "String should have at least %lld character%s", f->min,
