@@ -82,8 +82,8 @@ static int check_string(const schema_field *f, json_t *v, json_t *errors, json_t
 	 * (PostgreSQL cannot store it at all): such text is refused */
 	if (memchr(s, '\0', json_string_length(v)))
 		return add_error(errors, f, "value_error",
-		                 "Value error, text must not contain the NUL character (\\u0000)", v,
-		                 json_pack("{s:s}", "error", "NUL character in text"))
+		                 "Value error, text must not contain the NUL character (\\u0000)",
+		                 v, json_pack("{s:s}", "error", "NUL character in text"))
 		           ? -2
 		           : -1;
 	size_t chars = utf8_chars(s);
