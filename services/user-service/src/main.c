@@ -1,7 +1,8 @@
 /* main.c — the user service's start-up and shutdown: settings, the
  * schema-revision check, the parts (app.c, the composition root), the
  * server, and a graceful stop on SIGTERM/SIGINT (stop accepting, let
- * requests in flight finish, close).
+ * requests in flight finish, close), after making room for the
+ * connections the settings allow in the descriptor limit.
  *
  * Exit status: 0 after a clean stop, 1 when it cannot start (one line on
  * stderr saying why and what fixes it), 2 on bad usage.
@@ -10,6 +11,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "api/routes.h"
 #include "app.h"
@@ -25,6 +27,52 @@ static const char usage[] =
     "./.env: DATABASE_URL, JWT_SECRET_KEY, HOST, PORT, WORKERS, LOG_LEVEL,\n"
     "LOG_FORMAT, MAX_BODY_BYTES, ... (see the README). The database must be at\n"
     "the revision this build expects: run `retort upgrade head` first.\n";
+
+/* Descriptors the process needs besides its clients' sockets: per worker
+ * its listening socket, two epoll sets, two eventfds and a database
+ * connection (a socket and a timerfd while connecting, or SQLite's
+ * database, journal and shared-memory files); a margin for the rest
+ * (standard streams, the revision check, the sanitizers in tests). */
+enum { FDS_PER_WORKER = 8, FDS_MARGIN = 32 };
+
+/* The number of client connections to allow: MAX_CONNECTIONS, or fewer
+ * when the descriptor limit cannot hold them. Raises the soft limit to the
+ * hard one first; when that is still too low, says so, with the numbers
+ * and the fix: a worker out of descriptors could not accept, nor reach
+ * its database. */
+static unsigned connection_budget(const core_config *cfg)
+{
+	rlim_t want = (rlim_t)cfg->max_connections;
+	rlim_t need = want + (rlim_t)cfg->workers * FDS_PER_WORKER + FDS_MARGIN;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return (unsigned)want;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+		/* an unlimited hard limit is not a value the kernel takes for this one */
+		rl.rlim_cur =
+		    rl.rlim_max == RLIM_INFINITY ? (need > was ? need : was) : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			rl.rlim_cur = was;
+		else
+			core_log(CORE_LOG_DEBUG, "descriptor limit raised from %llu to %llu",
+			         (unsigned long long)was, (unsigned long long)rl.rlim_cur);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return (unsigned)want;
+	rlim_t room = rl.rlim_cur > need - want ? rl.rlim_cur - (need - want) : 0;
+	if (room < (rlim_t)cfg->workers) /* one each, or a worker would accept none */
+		room = (rlim_t)cfg->workers;
+	core_log(CORE_LOG_WARNING,
+	         "the descriptor limit (RLIMIT_NOFILE) is %llu but MAX_CONNECTIONS=%ld with %ld "
+	         "workers needs %llu: accepting at most %llu connections at once; raise it "
+	         "(`ulimit -n %llu`, or LimitNOFILE=%llu in the systemd unit) or lower "
+	         "MAX_CONNECTIONS",
+	         (unsigned long long)rl.rlim_cur, cfg->max_connections, cfg->workers,
+	         (unsigned long long)need, (unsigned long long)room, (unsigned long long)need,
+	         (unsigned long long)need);
+	return (unsigned)room;
+}
 
 static int fail(const char *what)
 {
@@ -55,6 +103,8 @@ static int serve(const core_config *cfg, const sigset_t *signals)
 	    .workers = (unsigned)cfg->workers,
 	    .max_body_bytes = (size_t)cfg->max_body_bytes,
 	    .timeout_s = (unsigned)cfg->request_timeout_s,
+	    .header_timeout_s = (unsigned)cfg->header_timeout_s,
+	    .max_connections = connection_budget(cfg),
 	    .routes = api_routes,
 	    .n_routes = api_routes_count,
 	    .authenticate = api_authenticate,

@@ -123,6 +123,8 @@ static const setting settings[] = {
     {"LOG_FORMAT", "text", parse_format, F(log_format), 0, 0},
     {"MAX_BODY_BYTES", "1048576", parse_long, F(max_body_bytes), 1, 1L << 30},
     {"REQUEST_TIMEOUT_SECONDS", "30", parse_long, F(request_timeout_s), 1, 86400},
+    {"HEADER_TIMEOUT_SECONDS", "10", parse_long, F(header_timeout_s), 1, 3600},
+    {"MAX_CONNECTIONS", NULL, parse_long, F(max_connections), 1, 1000000},
     {"SHUTDOWN_GRACE_SECONDS", "10", parse_long, F(shutdown_grace_s), 0, 3600},
     {"TRUST_GATEWAY_HEADERS", "false", parse_bool, F(trust_gateway_headers), 0, 0},
     {"HASH_THREADS", NULL, parse_long, F(hash_threads), 1, 256},
@@ -160,6 +162,8 @@ static int check(core_config *cfg, char *err, size_t errlen)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (!cfg->workers)
 		cfg->workers = cpus > 0 ? (cpus < 64 ? cpus : 64) : 1;
+	if (!cfg->max_connections) /* about libmicrohttpd's own default, per worker */
+		cfg->max_connections = cfg->workers * 1024;
 	if (!cfg->hash_threads)
 		cfg->hash_threads = cpus > 0 ? (cpus < 64 ? cpus : 64) : 1;
 	if (cfg->jwt_secret_key && !*cfg->jwt_secret_key) {

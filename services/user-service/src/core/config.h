@@ -32,6 +32,8 @@ typedef struct core_config {
 	core_log_format log_format; /* LOG_FORMAT, text */
 	long max_body_bytes;        /* MAX_BODY_BYTES, 1 MiB */
 	long request_timeout_s;     /* REQUEST_TIMEOUT_SECONDS, 30 */
+	long header_timeout_s;      /* HEADER_TIMEOUT_SECONDS, 10 */
+	long max_connections;       /* MAX_CONNECTIONS, default 1024 per worker */
 	long shutdown_grace_s;      /* SHUTDOWN_GRACE_SECONDS, 10 */
 	bool dev_mode;              /* APP_ENV=development */
 	bool trust_gateway_headers; /* TRUST_GATEWAY_HEADERS, false */

@@ -14,6 +14,34 @@
  * A handler runs in a fiber: when it waits for the database the connection
  * is suspended and the worker goes on with other requests; the fiber's end
  * resumes it, and the next round of the daemon sends the answer.
+ *
+ * Slow clients. libmicrohttpd's connection timeout is an inactivity timeout:
+ * any byte resets it, so a client sending its headers a byte every few
+ * seconds (slowloris) would hold its connection, and a descriptor, for ever.
+ * So each connection also has an absolute deadline, kept here: its
+ * request's headers must be complete header_timeout_s after the connection
+ * opened or its previous answer was sent (so that is also how long a
+ * keep-alive connection may idle), and once they are, its body must be
+ * complete timeout_s after them (a rate floor would need per-read counts
+ * the library does not give; a bound on the whole body is as effective
+ * against a trickle and easy to state). While the handler runs and the
+ * answer is sent there is no deadline: that time is ours, and a client not
+ * reading its answer meets the inactivity timeout. A connection past its
+ * deadline is shut down (shutdown(2) on its socket, which stays open): its
+ * socket turns readable, the daemon reads the end of the stream and closes
+ * and frees the connection in its next round, through its usual path.
+ *
+ * Each worker keeps its connections in two queues, one per deadline kind.
+ * Every entry of a queue got the same span added to a monotonic clock, so
+ * appending keeps a queue sorted: the head is the next to expire, arming
+ * and disarming are O(1), and the loop's wait ends at the earliest head.
+ * (libmicrohttpd offers no absolute deadline to use instead.)
+ *
+ * Each worker accepts its share of max_connections, so idle sockets cannot
+ * take every descriptor. At its limit the daemon takes its listening socket
+ * out of its epoll set and puts it back in the round after a connection
+ * closes; the loop asks for that round at once (rerun), or it would sleep
+ * while clients wait in the backlog.
  */
 #include "http/server.h"
 
@@ -24,6 +52,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,10 +77,32 @@ enum {
 	 * block, at half the clearing cost of the 32 KiB default; over it,
 	 * libmicrohttpd answers 431 itself */
 	CONNECTION_MEMORY = 16 << 10,
+	/* libmicrohttpd's own connection limit (FD_SETSIZE - 4), used when
+	 * the configuration sets none */
+	MHD_DEFAULT_CONNECTIONS = 1020,
 };
 
 /* How far a stop has gone; workers read it at each round of their loop. */
 enum { RUNNING, QUIESCING, STOPPING };
+
+typedef struct deadline_queue deadline_queue;
+
+/* One client connection (libmicrohttpd's socket context): the deadline it
+ * must meet, and the queue that holds it, if any. */
+typedef struct conn_state {
+	struct MHD_Connection *conn;
+	deadline_queue *queue; /* NULL: no deadline now */
+	struct conn_state *prev, *next;
+	int64_t deadline_ms; /* CLOCK_MONOTONIC */
+	bool cut;            /* shut down for a missed deadline */
+} conn_state;
+
+/* Connections with one kind of deadline, earliest first (see the top). */
+struct deadline_queue {
+	conn_state *head, *tail;
+	int64_t span_ms;
+	const char *what; /* for the log: what did not arrive in time */
+};
 
 typedef struct worker {
 	http_server *s;
@@ -59,6 +110,9 @@ typedef struct worker {
 	core_sched *sched;
 	int wake_fd;          /* eventfd: the stop's nudge */
 	core_random_pool ids; /* request ids */
+	deadline_queue headers, body;
+	unsigned connections, limit; /* open, and the daemon's limit */
+	bool rerun;                  /* the daemon needs another round at once */
 	pthread_t thread;
 	bool started, quiesced;
 } worker;
@@ -85,6 +139,105 @@ typedef struct request_state {
 	struct timespec start;
 	char path[PATH_MAX_LEN];
 } request_state;
+
+static int64_t now_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static void deadline_clear(conn_state *cs)
+{
+	deadline_queue *q = cs ? cs->queue : NULL;
+	if (!q)
+		return;
+	if (cs->prev)
+		cs->prev->next = cs->next;
+	else
+		q->head = cs->next;
+	if (cs->next)
+		cs->next->prev = cs->prev;
+	else
+		q->tail = cs->prev;
+	cs->prev = cs->next = NULL;
+	cs->queue = NULL;
+}
+
+/* (Re)starts cs's clock: q's span from now, at q's tail. */
+static void deadline_arm(deadline_queue *q, conn_state *cs)
+{
+	if (!cs || cs->cut)
+		return;
+	deadline_clear(cs);
+	cs->deadline_ms = now_ms() + q->span_ms;
+	cs->queue = q;
+	cs->prev = q->tail;
+	if (q->tail)
+		q->tail->next = cs;
+	else
+		q->head = cs;
+	q->tail = cs;
+}
+
+static conn_state *conn_state_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Shuts down the connections of q whose deadline has passed; the daemon
+ * closes them in its next round (see the top). */
+static void deadline_expire(deadline_queue *q, int64_t now)
+{
+	while (q->head && q->head->deadline_ms <= now) {
+		conn_state *cs = q->head;
+		deadline_clear(cs);
+		cs->cut = true;
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(cs->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci && shutdown(ci->connect_fd, SHUT_RDWR) && errno != ENOTCONN)
+			core_log(CORE_LOG_WARNING, "http: cannot close a slow client: %s",
+			         strerror(errno));
+		core_log(CORE_LOG_DEBUG, "http: closing a connection: no complete %s in %llds",
+		         q->what, (long long)(q->span_ms / 1000));
+	}
+}
+
+/* Milliseconds until q's next deadline (0 when past), or -1 for none. */
+static int64_t deadline_wait(const deadline_queue *q, int64_t now)
+{
+	if (!q->head)
+		return -1;
+	return q->head->deadline_ms > now ? q->head->deadline_ms - now : 0;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+	worker *w = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		w->connections++;
+		conn_state *cs = calloc(1, sizeof *cs);
+		if (!cs) /* out of memory: the inactivity timeout still holds */
+			return;
+		cs->conn = c;
+		*socket_context = cs;
+		deadline_arm(&w->headers, cs);
+		return;
+	}
+	/* At its limit the daemon takes its listening socket out of its epoll
+	 * set; it puts it back in a round after one closes, but nothing would
+	 * wake the loop for that round: ask for it. */
+	if (w->connections-- >= w->limit)
+		w->rerun = true;
+	if (*socket_context) {
+		deadline_clear(*socket_context);
+		free(*socket_context);
+		*socket_context = NULL;
+	}
+}
 
 static double elapsed_ms(const struct timespec *start)
 {
@@ -263,8 +416,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO; /* out of memory: drop the connection */
 		*req_cls = st;
 		atomic_fetch_add(&s->inflight, 1);
-		if (!declared_too_large(c, s->cfg->max_body_bytes))
-			return MHD_YES; /* the body, if any, comes next */
+		if (!declared_too_large(c, s->cfg->max_body_bytes)) {
+			/* the headers are in: the body, if any, comes next */
+			deadline_arm(&w->body, conn_state_of(c));
+			return MHD_YES;
+		}
 		st->too_large = true;
 	} else if (*upload_data_size) {
 		if (!st->too_large && rt_buf_add(&st->body, upload_data, *upload_data_size)) {
@@ -274,6 +430,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	/* the request is in: the time from here on is ours */
+	deadline_clear(conn_state_of(c));
 	if (st->answered || st->running)
 		return MHD_YES;
 	if (!st->ready) {
@@ -292,13 +450,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-	(void)c;
 	(void)toe;
-	http_server *s = cls;
+	worker *w = cls;
+	http_server *s = w->s;
 	request_state *st = *req_cls;
+	conn_state *cs = conn_state_of(c);
+	/* a keep-alive connection: the next request's headers are due */
+	deadline_arm(&w->headers, cs);
 	if (!st)
 		return;
-	core_log_request(st->req.method_name, st->path[0] ? st->path : "-", st->status,
+	/* a body that did not arrive in time is logged as 408, though the
+	 * connection was closed without an answer */
+	int status = !st->answered && cs && cs->cut ? 408 : st->status;
+	core_log_request(st->req.method_name, st->path[0] ? st->path : "-", status,
 	                 elapsed_ms(&st->start), st->req.request_id);
 	rt_buf_release(&st->body);
 	free(st);
@@ -352,11 +516,23 @@ static void on_wake(void *ctx, uint32_t events)
 		core_log(CORE_LOG_WARNING, "http: stop notice: %s", strerror(errno));
 }
 
+/* How long the loop may wait: until the daemon's next inactivity timeout
+ * or the next deadline, whichever comes first (-1: nothing to wait for). */
 static int round_timeout(worker *w)
 {
-	MHD_UNSIGNED_LONG_LONG t;
-	if (MHD_get_timeout(w->daemon, &t) != MHD_YES)
-		return -1;
+	if (w->rerun)
+		return 0;
+	int64_t now = now_ms();
+	int64_t t = -1;
+	MHD_UNSIGNED_LONG_LONG mhd;
+	if (MHD_get_timeout(w->daemon, &mhd) == MHD_YES)
+		t = mhd > INT_MAX ? INT_MAX : (int64_t)mhd;
+	const deadline_queue *queues[] = {&w->headers, &w->body};
+	for (size_t i = 0; i < 2; i++) {
+		int64_t d = deadline_wait(queues[i], now);
+		if (d >= 0 && (t < 0 || d < t))
+			t = d;
+	}
 	return t > INT_MAX ? INT_MAX : (int)t;
 }
 
@@ -386,7 +562,11 @@ static void *worker_main(void *arg)
 			core_log(CORE_LOG_ERROR, "http: event loop: %s", strerror(errno));
 			break;
 		}
+		w->rerun = false;
 		MHD_run(w->daemon);
+		int64_t now = now_ms();
+		deadline_expire(&w->headers, now);
+		deadline_expire(&w->body, now);
 	}
 	/* what still waits (for a database that does not answer) gives up,
 	 * and the answers it makes leave before the connections close */
@@ -399,6 +579,10 @@ static int worker_init(worker *w, http_server *s, struct sockaddr *addr, char *e
 {
 	const http_server_config *cfg = s->cfg;
 	w->s = s;
+	w->headers = (deadline_queue){.span_ms = (int64_t)cfg->header_timeout_s * 1000,
+	                              .what = "request headers"};
+	w->body =
+	    (deadline_queue){.span_ms = (int64_t)cfg->timeout_s * 1000, .what = "request body"};
 	w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (w->wake_fd < 0 || core_sched_new(&w->sched)) {
 		snprintf(err, errlen, "cannot create an event loop: %s", strerror(errno));
@@ -407,10 +591,15 @@ static int worker_init(worker *w, http_server *s, struct sockaddr *addr, char *e
 	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (addr->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* each worker takes its share of the connection limit, rounded up */
+	w->limit = cfg->max_connections ? (cfg->max_connections + s->n_workers - 1) / s->n_workers
+	                                : MHD_DEFAULT_CONNECTIONS;
+	/* the logger first: the library logs to stderr options that precede it */
 	w->daemon = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, addr,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    flags, 0, NULL, NULL, on_request, w, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, w, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, w, MHD_OPTION_CONNECTION_LIMIT, w->limit,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
 	if (!w->daemon) {

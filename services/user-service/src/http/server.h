@@ -1,8 +1,10 @@
 /* server.h — the HTTP server: worker threads, each with its own
  * libmicrohttpd daemon and event loop running requests in fibers (so one
  * worker keeps many requests in flight), keep-alive, a body-size limit
- * (413), an inactivity timeout per connection, one access-log line per
- * request, and a graceful stop.
+ * (413), an inactivity timeout per connection, absolute deadlines for a
+ * request's headers and body (so a client trickling bytes cannot hold a
+ * connection), a connection limit, one access-log line per request, and a
+ * graceful stop.
  *
  * Every request gets an id (the client's X-Request-ID when it is a sane
  * token, else a random one), echoed in the X-Request-ID response header and
@@ -24,7 +26,15 @@ typedef struct http_server_config {
 	unsigned port;    /* 0: the kernel picks (see http_server_port) */
 	unsigned workers; /* worker threads, one event loop each */
 	size_t max_body_bytes;
-	unsigned timeout_s; /* a connection idle this long is closed */
+	/* a connection idle this long is closed, and a request's body must be
+	 * complete this long after its headers */
+	unsigned timeout_s;
+	/* a request's headers must be complete this long after the connection
+	 * opened or its previous answer was sent */
+	unsigned header_timeout_s;
+	/* open client connections over all workers, each taking its share;
+	 * 0: the library's default per worker */
+	unsigned max_connections;
 	const http_route *routes;
 	size_t n_routes;
 	http_authenticator authenticate;
