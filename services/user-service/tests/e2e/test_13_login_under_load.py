@@ -182,3 +182,28 @@ def test_bad_settings_refused_at_start(migrated, start_service, setting, value):
     svc = start_service(migrated, wait=False, **{setting: value})
     assert svc.proc.wait(timeout=30) == 1
     assert setting in svc.log()
+
+
+def test_unknown_email_and_wrong_password_take_the_same_time(migrated, start_service):
+    """Login timing tells nothing about which emails exist: an unknown email
+    and a wrong password for a known one take the same time. Samples
+    alternate, so that the machine's other load touches both sides alike,
+    and the comparison is of the lower quartiles (other load only ever adds
+    time, so the quicker samples show the login's own cost) within 10%, and
+    of the medians, loosely, within 25%. One worker and one hashing thread,
+    so nothing overlaps."""
+    import statistics
+    import time
+    svc = start_service(migrated, WORKERS=1, HASH_THREADS=1, LOGIN_FAILURES_PER_EMAIL=1000,
+                        LOGIN_FAILURES_PER_ADDRESS=1000)
+    register(svc, "ada@example.com")
+    samples = {"ada@example.com": [], "nobody@example.com": []}
+    for i in range(31):
+        for email in sorted(samples, reverse=bool(i % 2)):
+            t = time.perf_counter()
+            assert login(svc, email, "wrong password")[0] == 401
+            samples[email].append(time.perf_counter() - t)
+    known, unknown = samples["ada@example.com"], samples["nobody@example.com"]
+    q_known, q_unknown = (statistics.quantiles(x, n=4)[0] for x in (known, unknown))
+    assert 0.9 < q_unknown / q_known < 1.1, (sorted(known), sorted(unknown))
+    assert 0.75 < statistics.median(unknown) / statistics.median(known) < 1.25
