@@ -129,7 +129,7 @@ static const setting settings[] = {
     {"TRUST_GATEWAY_HEADERS", "false", parse_bool, F(trust_gateway_headers), 0, 0},
     {"HASH_THREADS", NULL, parse_long, F(hash_threads), 1, 256},
     {"HASH_QUEUE_MAX", "64", parse_long, F(hash_queue_max), 0, 100000},
-    {"HASH_THREAD_NICE", "5", parse_long, F(hash_thread_nice), 0, 19},
+    {"HASH_THREAD_NICE", "10", parse_long, F(hash_thread_nice), 0, 19},
     {"LOGIN_FAILURES_PER_EMAIL", "5", parse_long, F(login_fail_per_email), 1, 1000000},
     {"LOGIN_FAILURES_PER_ADDRESS", "20", parse_long, F(login_fail_per_addr), 1, 1000000},
     {"LOGIN_FAILURE_WINDOW_SECONDS", "900", parse_long, F(login_fail_window_s), 1, 86400 * 30},

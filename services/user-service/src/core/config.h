@@ -39,7 +39,7 @@ typedef struct core_config {
 	bool trust_gateway_headers; /* TRUST_GATEWAY_HEADERS, false */
 	long hash_threads;          /* HASH_THREADS, default: online CPUs */
 	long hash_queue_max;        /* HASH_QUEUE_MAX, 64: hashes waiting for a thread */
-	long hash_thread_nice;      /* HASH_THREAD_NICE, 5 */
+	long hash_thread_nice;      /* HASH_THREAD_NICE, 10 */
 	long login_fail_per_email;  /* LOGIN_FAILURES_PER_EMAIL, 5 */
 	long login_fail_per_addr;   /* LOGIN_FAILURES_PER_ADDRESS, 20 */
 	long login_fail_window_s;   /* LOGIN_FAILURE_WINDOW_SECONDS, 900 */

@@ -15,7 +15,13 @@
 #include "core/db_backend.h"
 #include "banned.h"
 
-enum { BUSY_TIMEOUT_MS = 5000 };
+/* A statement runs on the worker's thread and blocks its loop (SQLite has
+ * no asynchronous interface); reads take microseconds from the page cache,
+ * but a write waits in SQLite's busy handler, sleeping the worker, while
+ * another worker's write transaction holds the WAL write lock (one
+ * transaction: a few statements and a commit). This bounds that stall; past
+ * it the request answers 503. */
+enum { BUSY_TIMEOUT_MS = 1000 };
 
 static int fail(core_db *db, int code, core_db_error *err)
 {
