@@ -3,6 +3,7 @@
  * pending operations and the edited scripts otherwise.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <getopt.h>
 
@@ -42,6 +43,11 @@ static int run(cli_env *env, void *args)
 		rt_strings_free(edited, nedited);
 		return cli_fail(&err);
 	}
+	/* the other warnings (tables the models define but the config does not
+	 * own, rename hints); data loss is already marked in the list below */
+	for (size_t i = 0; i < ag.nwarnings; i++)
+		if (strncmp(ag.warnings[i], "data loss: ", 11))
+			fprintf(stderr, "WARN  [retort] %s\n", ag.warnings[i]);
 	if (ag.nsummary) {
 		printf("New upgrade operations detected:\n");
 		for (size_t i = 0; i < ag.nsummary; i++)

@@ -19,6 +19,7 @@
 
 #include "retort/buf.h"
 #include "retort/config.h"
+#include "ownership.h"
 #include "util/arena.h"
 #include "util/fs.h"
 #include "banned.h"
@@ -41,6 +42,7 @@ struct rt_config {
 	const char *models;
 	const char *database_url;
 	const char *version_table;
+	rt__ownership owned;
 	entry *entries;
 	size_t n_entries, cap_entries;
 };
@@ -443,6 +445,22 @@ static const char *value_of(const rt_config *cfg, const char *key)
 	return e && e->value[0] ? e->value : NULL;
 }
 
+/* Parses the glob list of key (include_tables / exclude_tables), if set. */
+static int resolve_globs(rt_config *cfg, const char *key, rt__globs *out, rt_error *err)
+{
+	const entry *e = find_entry(cfg, key);
+	const char *why;
+	int rc = e ? rt__globs_parse(&cfg->arena, e->value, out, &why) : 0;
+	if (rc == -RT_ERR_NOMEM)
+		return nomem(err);
+	if (!rc)
+		return 0;
+	rc = rt_error_at(err, RT_ERR_CONFIG, cfg->path[0] ? cfg->path : NULL, e->line, 0,
+	                 "invalid %s '%s': %s", key, e->value, why);
+	rt_error_hint(err, "write %s = GLOB, GLOB, ... (for example: users, student_*)", key);
+	return rc;
+}
+
 /* Fills the accessors' fields from the entries. dir is the config file's
  * directory (NULL: paths are taken as given). */
 static int resolve(rt_config *cfg, const char *dir, const char *url_override, rt_error *err)
@@ -477,7 +495,9 @@ static int resolve(rt_config *cfg, const char *dir, const char *url_override, rt
 		                   "characters)",
 		                   cfg->version_table, MAX_IDENT);
 	}
-	return 0;
+	cfg->owned.version_table = cfg->version_table;
+	int rc = resolve_globs(cfg, "include_tables", &cfg->owned.include, err);
+	return rc ? rc : resolve_globs(cfg, "exclude_tables", &cfg->owned.exclude, err);
 }
 
 int rt_config_load(const char *path, const char *url_override, rt_config **out, rt_error *err)
@@ -562,6 +582,11 @@ const char *rt_config_database_url(const rt_config *cfg)
 const char *rt_config_version_table(const rt_config *cfg)
 {
 	return cfg->version_table;
+}
+
+bool rt_config_owns_table(const rt_config *cfg, const char *schema, const char *table)
+{
+	return rt__table_owned(&cfg->owned, schema, table);
 }
 
 const char *rt_config_get(const rt_config *cfg, const char *key)

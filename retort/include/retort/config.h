@@ -5,6 +5,8 @@
  *   models = models                   ; directory of *.sql, or a glob
  *   database_url = ${DATABASE_URL}    ; ${VAR} and ${VAR:-default}
  *   version_table = retort_version
+ *   include_tables = *                ; fnmatch globs of the tables we own
+ *   exclude_tables = courses*         ; never ours
  *
  * Values expand ${VAR} / ${VAR:-default} from the process environment, then
  * from a `.env` file beside the config (KEY=VALUE lines, optional quotes,
@@ -16,6 +18,8 @@
 #ifndef RETORT_CONFIG_H
 #define RETORT_CONFIG_H
 
+#include <stdbool.h>
+
 #include "retort/error.h"
 
 typedef struct rt_config rt_config;
@@ -25,7 +29,7 @@ typedef struct rt_config rt_config;
  * the caller (rt_config_free). Errors: RT_ERR_IO (missing/unreadable file),
  * RT_ERR_CONFIG with file:line (no [retort] section, malformed line,
  * unterminated ${, undefined variable without default, missing
- * script_location). */
+ * script_location, a malformed include_tables / exclude_tables list). */
 int rt_config_load(const char *path, const char *url_override, rt_config **out, rt_error *err);
 
 /* A config with no file behind it (for tools and tests): script_location and
@@ -42,6 +46,11 @@ const char *rt_config_versions_dir(const rt_config *cfg);    /* script_location/
 const char *rt_config_models(const rt_config *cfg);          /* resolved, or NULL */
 const char *rt_config_database_url(const rt_config *cfg);    /* NULL when not set */
 const char *rt_config_version_table(const rt_config *cfg);   /* default retort_version */
+/* Whether the history owns table (in schema, NULL when unknown): it
+ * matches an include_tables glob (default *) and no exclude_tables glob, and
+ * is neither retort's version table, its <version_table>_log, nor an
+ * alembic_version* table. A glob with a '.' matches "schema.table". */
+bool rt_config_owns_table(const rt_config *cfg, const char *schema, const char *table);
 /* Any key of the [retort] section after expansion, or NULL. */
 const char *rt_config_get(const rt_config *cfg, const char *key);
 

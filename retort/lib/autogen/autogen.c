@@ -110,7 +110,39 @@ static int describe(const rt__ops *ops, const rt__diags *diags, rt_autogen *out)
 	return rc;
 }
 
-/* The live database's schema without retort's own two tables. */
+/* Leaves out of s the tables the config does not own (include_tables,
+ * exclude_tables, retort's own tables, alembic_version*). Foreign keys of
+ * the tables kept stay as they are, also when they reference a table left
+ * out: compare matches keys by the referenced table's name, not by its
+ * presence. With warn, each table left out is reported to out (the model
+ * side: models that define a table the config does not own). */
+static int keep_owned(const rt_config *cfg, rt__schema *s, rt_autogen *warn)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < s->ntables; i++) {
+		if (rt_config_owns_table(cfg, s->schema_name, s->tables[i].name)) {
+			s->tables[kept++] = s->tables[i];
+			continue;
+		}
+		if (!warn)
+			continue;
+		rt_buf line = RT_BUF_INIT;
+		int rc = rt_buf_printf(&line,
+		                       "models define table %s which include_tables/exclude_tables "
+		                       "do not own; it is left out of the comparison",
+		                       s->tables[i].name);
+		rc = rc ? rc : push(&warn->warnings, &warn->nwarnings, line.data);
+		rt_buf_release(&line);
+		if (rc)
+			return -RT_ERR_NOMEM;
+	}
+	s->ntables = kept;
+	return 0;
+}
+
+/* The live database's schema: only the tables this history owns. This is
+ * the one place the database side is filtered, for autogenerate, check and
+ * inspect alike. */
 static int live_schema(rt_ctx *ctx, rt__arena *a, rt__schema *out, rt_error *err)
 {
 	rt__db *db = ctx->db;
@@ -118,8 +150,11 @@ static int live_schema(rt_ctx *ctx, rt__arena *a, rt__schema *out, rt_error *err
 	const char *log_table = rt__arena_printf(a, "%s_log", vt);
 	const char *skip[] = {vt, log_table};
 	rt__schema_init(out, a, db->ops->dialect);
-	return log_table ? db->ops->introspect(db, NULL, skip, 2, out, err)
-	                 : rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	int rc = log_table ? db->ops->introspect(db, NULL, skip, 2, out, err)
+	                   : rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	if (!rc && keep_owned(ctx->cfg, out, NULL))
+		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	return rc;
 }
 
 int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err)
@@ -137,6 +172,11 @@ int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err)
 	rc = live_schema(ctx, &a, &live, err);
 	rc = rc ? rc : rt__models_load(ctx, &a, &models, err);
 	out->catalog_queries = db->queries - before;
+	/* the models' scratch schema has another name: judge their tables by
+	 * the live schema's, which is where they will be created */
+	models.schema_name = live.schema_name;
+	if (!rc && keep_owned(ctx->cfg, &models, out))
+		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 
 	rt__ops ops, down;
 	rt__diags diags;

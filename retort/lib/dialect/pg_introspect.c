@@ -546,7 +546,7 @@ static int start(intro *in, const char *schema)
 	in->nsp = in->qualify = schema;
 	if (!schema && !(in->nsp = cell(&r, 0, 0)))
 		return rt_error_set(in->err, RT_ERR_DB, "no current schema to introspect");
-	return 0;
+	return rt__schema_set(in->s, &in->s->schema_name, in->nsp) ? nomem(in) : 0;
 }
 
 /* Puts JIT back as it was; after a failure only tried, the first error

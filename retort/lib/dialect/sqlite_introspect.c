@@ -532,6 +532,7 @@ int rt__sqlite_introspect(rt__db *db, const char *schema, const char *const *ski
 	rt_buf master = RT_BUF_INIT;
 	int rc = 0;
 	if (rt_buf_add_ident(&master, in.schema) || rt_buf_puts(&master, ".sqlite_master") ||
+	    rt__schema_set(out, &out->schema_name, in.schema) ||
 	    !(in.master = rt__arena_strdup(&in.tmp, master.data)))
 		rc = nomem(&in);
 	rt_buf_release(&master);

@@ -289,6 +289,8 @@ int rt__schema_copy(rt__schema *dst, rt__arena *a, const rt__schema *src)
 		return -RT_ERR_NOMEM;
 	dst->ntables = dst->cap_tables = src->ntables;
 	dst->nenums = dst->cap_enums = src->nenums;
+	if (rt__schema_set(dst, &dst->schema_name, src->schema_name))
+		return -RT_ERR_NOMEM;
 	for (size_t i = 0; i < dst->ntables; i++)
 		if (copy_table(dst, &dst->tables[i]))
 			return -RT_ERR_NOMEM;

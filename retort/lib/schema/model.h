@@ -100,6 +100,7 @@ typedef struct rt__enum {
 typedef struct rt__schema {
 	rt__arena *arena; /* borrowed: owned by whoever made the schema */
 	rt_dialect dialect;
+	const char *schema_name; /* what introspect read ("public", "main"), or NULL */
 	rt__table *tables;
 	size_t ntables, cap_tables;
 	rt__enum *enums;

@@ -307,6 +307,15 @@ static const struct bad_case {
 	{"version table quoted",
 	 "[retort]\nscript_location = m\nversion_table = \"v\"\n", {NULL},
 	 "invalid version_table '\"v\"'", 3, 0},
+	{"include_tables with an empty item",
+	 "[retort]\nscript_location = m\ninclude_tables = users,, student_*\n", {NULL},
+	 "invalid include_tables 'users,, student_*': empty item", 3, 0},
+	{"exclude_tables with a trailing comma",
+	 "[retort]\nscript_location = m\n\nexclude_tables = courses*,\n", {NULL},
+	 "invalid exclude_tables 'courses*,': empty item", 4, 0},
+	{"include_tables with a forgotten comma",
+	 "[retort]\nscript_location = m\ninclude_tables = users student_*\n", {NULL},
+	 "invalid include_tables 'users student_*': a glob holds whitespace", 3, 0},
 };
 /* clang-format on */
 
