@@ -140,10 +140,67 @@ static int keep_owned(const rt_config *cfg, rt__schema *s, rt_autogen *warn)
 	return 0;
 }
 
-/* The live database's schema: only the tables this history owns. This is
+/* Whether the config restricts ownership at all: without include_tables
+ * and exclude_tables every table, and so every enum type, is ours. */
+static bool ownership_restricted(const rt_config *cfg)
+{
+	return rt_config_get(cfg, "include_tables") || rt_config_get(cfg, "exclude_tables");
+}
+
+/* Whether a column's type (format_type's text: name, "quoted name",
+ * schema.name, any of them with [] for arrays) is the enum type name. */
+static bool type_is_enum(const char *type, const char *schema, const char *name)
+{
+	size_t len = strlen(type);
+	while (len >= 2 && !memcmp(type + len - 2, "[]", 2))
+		len -= 2;
+	size_t sl = schema ? strlen(schema) : 0;
+	if (sl && len > sl + 1 && !memcmp(type, schema, sl) && type[sl] == '.') {
+		type += sl + 1;
+		len -= sl + 1;
+	}
+	if (len >= 2 && type[0] == '"' && type[len - 1] == '"') {
+		/* a quoted identifier: "" inside stands for one " */
+		const char *n = name;
+		size_t i = 1;
+		for (; i < len - 1 && *n; i++, n++) {
+			if (type[i] != *n || (*n == '"' && type[++i] != '"'))
+				return false;
+		}
+		return i == len - 1 && !*n;
+	}
+	return len == strlen(name) && !memcmp(type, name, len);
+}
+
+/* Leaves out of the live schema s the enum types that are not ours, when
+ * ownership is restricted: a type stays when a column of a table s kept
+ * (keep_owned ran first) has it, or when models (NULL: none) define a type
+ * of that name, so a type we created that no table uses yet still
+ * compares. Another service's types, used only by its tables, go. */
+static void keep_owned_enums(const rt_config *cfg, rt__schema *s, const rt__schema *models)
+{
+	if (!ownership_restricted(cfg))
+		return;
+	size_t kept = 0;
+	for (size_t e = 0; e < s->nenums; e++) {
+		const char *name = s->enums[e].name;
+		bool ours = models && rt__schema_enum(models, name);
+		for (size_t t = 0; !ours && t < s->ntables; t++)
+			for (size_t c = 0; !ours && c < s->tables[t].ncolumns; c++)
+				ours = type_is_enum(s->tables[t].columns[c].type, s->schema_name,
+				                    name);
+		if (ours)
+			s->enums[kept++] = s->enums[e];
+	}
+	s->nenums = kept;
+}
+
+/* The live database's schema: only the tables this history owns, and the
+ * enum types those tables or the models (NULL: none loaded) use. This is
  * the one place the database side is filtered, for autogenerate, check and
  * inspect alike. */
-static int live_schema(rt_ctx *ctx, rt__arena *a, rt__schema *out, rt_error *err)
+static int live_schema(rt_ctx *ctx, rt__arena *a, const rt__schema *models, rt__schema *out,
+                       rt_error *err)
 {
 	rt__db *db = ctx->db;
 	const char *vt = rt_config_version_table(ctx->cfg);
@@ -154,6 +211,8 @@ static int live_schema(rt_ctx *ctx, rt__arena *a, rt__schema *out, rt_error *err
 	                   : rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	if (!rc && keep_owned(ctx->cfg, out, NULL))
 		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	if (!rc)
+		keep_owned_enums(ctx->cfg, out, models);
 	return rc;
 }
 
@@ -169,8 +228,9 @@ int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err)
 	rt__db *db = ctx->db;
 	rt__schema live, models;
 	unsigned long before = db->queries;
-	rc = live_schema(ctx, &a, &live, err);
-	rc = rc ? rc : rt__models_load(ctx, &a, &models, err);
+	/* the models first: the live side keeps the enum types they define */
+	rc = rt__models_load(ctx, &a, &models, err);
+	rc = rc ? rc : live_schema(ctx, &a, &models, &live, err);
 	out->catalog_queries = db->queries - before;
 	/* the models' scratch schema has another name: judge their tables by
 	 * the live schema's, which is where they will be created */
@@ -257,10 +317,18 @@ int rt_ctx_inspect(rt_ctx *ctx, bool models, rt_buf *out, rt_error *err)
 	rt__arena a;
 	rt__arena_init(&a);
 	rt__schema s;
-	if (models)
+	if (models) {
 		rc = rt__models_load(ctx, &a, &s, err);
-	else
-		rc = live_schema(ctx, &a, &s, err);
+	} else {
+		/* with ownership restricted, the enum types the models define
+		 * stay on the live side too (see keep_owned_enums) */
+		rt__schema m, *mp = NULL;
+		if (ownership_restricted(ctx->cfg) && rt_config_models(ctx->cfg)) {
+			rc = rt__models_load(ctx, &a, &m, err);
+			mp = &m;
+		}
+		rc = rc ? rc : live_schema(ctx, &a, mp, &s, err);
+	}
 	/* renamed-from is an instruction to autogenerate, not a fact of the
 	 * schema: leave it out so both sides print alike */
 	for (size_t t = 0; !rc && t < s.ntables; t++) {

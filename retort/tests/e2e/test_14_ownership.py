@@ -3,8 +3,10 @@ another service, whose tables (`courses`, `course_enrollments` with a
 foreign key to courses, and its own `alembic_version_course`) retort must
 neither report nor drop, while our table's foreign key to one of them is
 kept; the glob variants; a model table the globs do not own; a malformed
-glob list; and, on SQLite, a rebuild of our table keeping the foreign key
-another service's table holds to it. Both dialects."""
+glob list; on SQLite, a rebuild of our table keeping the foreign key
+another service's table holds to it; and, on PostgreSQL, another service's
+enum type (used only by its table) neither reported nor dropped while our
+own enum types still compare. Both dialects."""
 import pytest
 
 from conftest import Project, assert_error, describe
@@ -193,3 +195,70 @@ def test_sqlite_rebuild_keeps_foreign_keys_of_unowned_tables(tmp_path, databases
     assert "REFERENCES users" in sql.replace('"', ""), sql
     assert db.query("PRAGMA foreign_key_check") == []
     assert db.query("SELECT user_id FROM course_reviews") == [["1"]]
+
+
+OTHER_ENUM = """\
+CREATE TYPE course_level AS ENUM ('intro', 'advanced');
+ALTER TABLE courses ADD COLUMN level course_level NOT NULL DEFAULT 'intro';
+"""
+
+OUR_ENUM = ("CREATE TYPE user_status AS ENUM ('active', 'banned');\n"
+            "CREATE TYPE user_plan AS ENUM ('free', 'paid');\n\n"
+            + MODEL.replace("email VARCHAR(200) NOT NULL\n",
+                            "email VARCHAR(200) NOT NULL,\n    status user_status\n"))
+
+
+def pg_shared(tmp_path, databases):
+    db = databases.new("postgresql")
+    root = tmp_path / "proj"
+    root.mkdir()
+    s = Shared(Project(root, db))
+    db.apply_script(OTHER_ENUM)
+    return s
+
+
+def test_pg_other_service_enum_is_never_ours(tmp_path, databases):
+    """course_level is used only by courses, which we do not own, and our
+    models do not mention it: neither check nor autogenerate drops it, and
+    inspect of the database does not show it."""
+    s = pg_shared(tmp_path, databases)
+    up, down = s.autogenerate()
+    assert "course_level" not in up + down, up + down
+    assert "DROP TYPE" not in up.upper(), up
+    s.run("upgrade", "head")
+    proc = s.run("check")
+    assert "No new upgrade operations detected." in proc.stdout, describe(proc)
+    inspected = s.run("inspect").stdout
+    assert "course_level" not in inspected, inspected
+    assert s.db.scalar("SELECT count(*) FROM pg_type WHERE typname = 'course_level'") == "1"
+    # without the keys every table is ours, and so is its enum type
+    s.ini(None, None)
+    proc = s.run("check", expect=1)
+    assert "course_level" in proc.stdout, describe(proc)
+
+
+def test_pg_our_enums_still_compare(tmp_path, databases):
+    """Our enum used by our table, and one no table uses yet, stay on the
+    database side: created once, then up to date, and a value added in the
+    models is detected."""
+    s = pg_shared(tmp_path, databases)
+    (s.models / "schema.sql").write_text(OUR_ENUM)
+    up, _ = s.autogenerate()
+    assert "CREATE TYPE user_status" in up and "CREATE TYPE user_plan" in up, up
+    assert "course_level" not in up, up
+    s.run("upgrade", "head")
+    proc = s.run("check")
+    assert "No new upgrade operations detected." in proc.stdout, describe(proc)
+    inspected = s.run("inspect").stdout
+    assert "user_status" in inspected and "user_plan" in inspected, inspected
+    assert "course_level" not in inspected, inspected
+
+    (s.models / "schema.sql").write_text(
+        OUR_ENUM.replace("'active', 'banned'", "'active', 'banned', 'pending'"))
+    proc = s.run("check", expect=1)
+    assert "user_status" in proc.stdout, describe(proc)
+    up, _ = s.autogenerate()
+    assert "ADD VALUE 'pending'" in up, up
+    assert "DROP TYPE" not in up.upper() and "course_level" not in up, up
+    s.run("upgrade", "head")
+    s.run("check")
