@@ -85,6 +85,41 @@ static int create_table(parser *p, rt__ddl_stmt *st, rt_dialect dialect)
 	return 0;
 }
 
+/* The length of the parenthesised group text opens with ('(' at text[0]),
+ * or 0 when it does not close; quoted strings and names are skipped. */
+static size_t group_len(const char *text)
+{
+	int depth = 0;
+	for (size_t i = 0; text[i]; i++) {
+		char c = text[i];
+		if (c == '\'' || c == '"') {
+			const char *end = strchr(text + i + 1, c);
+			if (!end)
+				return 0;
+			i = (size_t)(end - text); /* a doubled quote reopens: same scan */
+		} else if (c == '(') {
+			depth++;
+		} else if (c == ')' && --depth == 0) {
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+/* An expression key without parentheses around the whole of it (the
+ * ordering word after them kept): "(lower(a)) DESC" is "lower(a) DESC".
+ * CREATE INDEX needs them and the renderer writes them, so a key read
+ * back from SQLite's stored text, which keeps them, is the same key. */
+static const char *bare_expression(parser *p, const char *text)
+{
+	static const char *const tails[] = {"", " ASC", " DESC"};
+	size_t n = text[0] == '(' ? group_len(text) : 0;
+	for (size_t k = 0; n > 2 && k < sizeof(tails) / sizeof(tails[0]); k++)
+		if (!strcmp(text + n, tails[k]))
+			return rt__arena_printf(p->a, "%.*s%s", (int)(n - 2), text + 1, tails[k]);
+	return text;
+}
+
 /* A key is a column when it is a bare name with only ordering words after
  * it; anything else is an expression, kept as text. */
 static int index_key(parser *p, rt__index *ix)
@@ -104,8 +139,8 @@ static int index_key(parser *p, rt__index *ix)
 	}
 	if (bare && t->kind == RT__TOK_WORD && (rt__keyword(t->value) & RT__KW_RESERVED))
 		bare = false;
-	const char *key =
-	    bare ? (desc ? rt__arena_printf(p->a, "%s DESC", t->value) : t->value) : text;
+	const char *key = bare ? (desc ? rt__arena_printf(p->a, "%s DESC", t->value) : t->value)
+	                       : bare_expression(p, text);
 	if (!key || rt__index_add_key(p->s, ix, key, !bare))
 		return rt__ddlp_nomem(p);
 	return 0;

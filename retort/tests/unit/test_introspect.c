@@ -104,7 +104,14 @@ static const intro_case cases[] = {
      "table \"t(x)\"\n"
      "  column \"a b\" TEXT\n"
      "  column c INT\n"
-     "  index \"ix (odd)\" (\"a b\", ((c + 1)), (substr(\"a b\", 1, 2))) where c IN (1, 2)\n"},
+     "  index \"ix (odd)\" (\"a b\", (c + 1), (substr(\"a b\", 1, 2))) where c IN (1, 2)\n"},
+    {"an expression key in parentheses, as retort writes it, is the same key",
+     "CREATE TABLE t (a TEXT, b INT);"
+     "CREATE INDEX ix_p ON t ((lower(a)) DESC, (b + 1), (a) || (a));",
+     "table t\n"
+     "  column a TEXT\n"
+     "  column b INT\n"
+     "  index ix_p ((lower(a)) DESC, (b + 1), ((a) || (a)))\n"},
     {"skipped tables, views and sqlite_ tables are left out",
      "CREATE TABLE retort_version (version_num TEXT);"
      "CREATE TABLE s (id INTEGER PRIMARY KEY AUTOINCREMENT);"
