@@ -83,10 +83,15 @@ static const cmd_def commands[] = {
      "script was edited since it ran; exit 1 listing the differences.\n"},
     {"inspect", &cmd_inspect, CMD_NEEDS_CTX, "Print the database schema as retort sees it",
      "usage: retort inspect [--models]\n"
+     "       retort inspect --sql [--split DIR [--force]]\n"
      "\n"
      "One line per table, column, constraint, index, enum type and comment, sorted:\n"
      "what autogenerate and check compare.\n"
-     "  -m, --models   the schema the model files make, instead of the database's\n"},
+     "  -m, --models   the schema the model files make, instead of the database's\n"
+     "  --sql          the database's owned schema as model SQL, on stdout\n"
+     "  --split DIR    the model SQL as DIR/<table>.sql files (enum types in\n"
+     "                 DIR/types.sql), printing each path; implies --sql\n"
+     "  --force        with --split: overwrite files that exist (else refused)\n"},
     {"merge", &cmd_merge, CMD_NEEDS_CTX, "Merge two or more revisions together",
      "usage: retort merge [-m MSG] [--rev-id ID] [--branch-label LABEL] REV...\n"
      "\n"

@@ -80,6 +80,16 @@ void rt_autogen_release(rt_autogen *ag);
  * the schema the model files make instead. */
 int rt_ctx_inspect(rt_ctx *ctx, bool models, rt_buf *out, rt_error *err);
 
+/* Model SQL (the plain SQL the models directory holds) for the live
+ * database's owned schema: tables, columns, keys, checks, indexes, enum
+ * types and comments, sorted, the same bytes for the same schema; `retort
+ * check` against it exits 0. split_dir NULL: all of it is appended to out.
+ * Otherwise one file per table, split_dir/<table>.sql (enum types in
+ * types.sql), split_dir created if missing, and out gets each path written,
+ * one a line. An existing target file is an error (RT_ERR_IO, nothing
+ * written) unless force, which replaces it. */
+int rt_ctx_inspect_sql(rt_ctx *ctx, const char *split_dir, bool force, rt_buf *out, rt_error *err);
+
 /* Applied scripts whose file changed since they ran: "rev (path)" lines,
  * malloc'd; free with rt_strings_free. Compares the checksum of the last
  * upgrade logged for each revision still in the version table's history. */

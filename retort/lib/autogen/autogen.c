@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "autogen/compare.h"
+#include "autogen/live.h"
 #include "autogen/models.h"
 #include "autogen/order.h"
 #include "autogen/render.h"
@@ -195,12 +196,9 @@ static void keep_owned_enums(const rt_config *cfg, rt__schema *s, const rt__sche
 	s->nenums = kept;
 }
 
-/* The live database's schema: only the tables this history owns, and the
- * enum types those tables or the models (NULL: none loaded) use. This is
- * the one place the database side is filtered, for autogenerate, check and
- * inspect alike. */
-static int live_schema(rt_ctx *ctx, rt__arena *a, const rt__schema *models, rt__schema *out,
-                       rt_error *err)
+/* See live.h. */
+int rt__live_schema(rt_ctx *ctx, rt__arena *a, const rt__schema *models, rt__schema *out,
+                    rt_error *err)
 {
 	rt__db *db = ctx->db;
 	const char *vt = rt_config_version_table(ctx->cfg);
@@ -230,7 +228,7 @@ int rt_ctx_autogenerate(rt_ctx *ctx, rt_autogen *out, rt_error *err)
 	unsigned long before = db->queries;
 	/* the models first: the live side keeps the enum types they define */
 	rc = rt__models_load(ctx, &a, &models, err);
-	rc = rc ? rc : live_schema(ctx, &a, &models, &live, err);
+	rc = rc ? rc : rt__live_schema(ctx, &a, &models, &live, err);
 	out->catalog_queries = db->queries - before;
 	/* the models' scratch schema has another name: judge their tables by
 	 * the live schema's, which is where they will be created */
@@ -327,7 +325,7 @@ int rt_ctx_inspect(rt_ctx *ctx, bool models, rt_buf *out, rt_error *err)
 			rc = rt__models_load(ctx, &a, &m, err);
 			mp = &m;
 		}
-		rc = rc ? rc : live_schema(ctx, &a, mp, &s, err);
+		rc = rc ? rc : rt__live_schema(ctx, &a, mp, &s, err);
 	}
 	/* renamed-from is an instruction to autogenerate, not a fact of the
 	 * schema: leave it out so both sides print alike */
