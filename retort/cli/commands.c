@@ -92,6 +92,17 @@ static const cmd_def commands[] = {
      "  --split DIR    the model SQL as DIR/<table>.sql files (enum types in\n"
      "                 DIR/types.sql), printing each path; implies --sql\n"
      "  --force        with --split: overwrite files that exist (else refused)\n"},
+    {"adopt", &cmd_adopt, CMD_NEEDS_CTX, "Take over a history or database that Alembic managed",
+     "usage: retort adopt [--from-alembic DIR] [--force]\n"
+     "\n"
+     "  --from-alembic DIR   import the Alembic history in DIR (the directory with\n"
+     "                       env.py and versions/): one script per revision, same ids,\n"
+     "                       SQL from Alembic's offline mode for the configured\n"
+     "                       database; needs a Python with Alembic (alembic_python in\n"
+     "                       retort.ini, RETORT_ALEMBIC_PYTHON, or python3)\n"
+     "  --force              write over files that exist\n"
+     "Sets version_table in retort.ini to Alembic's table. The database is not\n"
+     "changed.\n"},
     {"merge", &cmd_merge, CMD_NEEDS_CTX, "Merge two or more revisions together",
      "usage: retort merge [-m MSG] [--rev-id ID] [--branch-label LABEL] REV...\n"
      "\n"

@@ -114,5 +114,6 @@ extern const cmd_steps cmd_show;
 extern const cmd_steps cmd_history;
 extern const cmd_steps cmd_check;
 extern const cmd_steps cmd_inspect;
+extern const cmd_steps cmd_adopt;
 
 #endif

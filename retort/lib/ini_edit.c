@@ -4,13 +4,9 @@
  * grammar is config.c's: `;`/`#` comment lines, `[name]` headers, `key =
  * value` or `key: value` with inline comments after whitespace. */
 #include <ctype.h>
-#include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "ini_edit.h"
 #include "util/arena.h"
@@ -158,18 +154,7 @@ int rt__ini_set(const char *path, const char *section, const char *key, const ch
 	if (!rc && memchr(text, '\0', len))
 		rc = rt_error_set(err, RT_ERR_CONFIG, "'%s' holds a NUL byte", path);
 	rc = rc ? rc : rt__ini_edit(text, section, key, value, &out, err);
-	char *tmp = rc ? NULL : rt__arena_printf(&a, "%s.retort-tmp", path);
-	if (!rc && !tmp)
-		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
-	if (!rc) {
-		unlink(tmp); /* a leftover of a crashed run */
-		rc = rt__fs_create(tmp, out.data, out.len, err);
-		if (!rc && rename(tmp, path) != 0) {
-			rc = rt_error_set(err, RT_ERR_IO, "cannot replace '%s': %s", path,
-			                  strerror(errno));
-			unlink(tmp);
-		}
-	}
+	rc = rc ? rc : rt__fs_replace(path, out.data, out.len, err);
 	rt_buf_release(&out);
 	rt__arena_release(&a);
 	return rc;

@@ -119,6 +119,31 @@ typedef struct rt_revision_opts {
  * names it. The graph is reloaded afterwards so the context sees it. */
 int rt_ctx_revision(rt_ctx *ctx, const rt_revision_opts *opts, char **path_out, rt_error *err);
 
+/* `adopt`: taking over what Alembic managed. With from_alembic (Alembic's
+ * script directory), imports its history: one script per Alembic revision,
+ * same revision id, down-revisions, branch labels, depends-on and message,
+ * bodies from Alembic's offline SQL for the configured dialect (run by the
+ * interpreter named by retort.ini's alembic_python, RETORT_ALEMBIC_PYTHON,
+ * or python3); the database is not touched. Refuses a versions directory
+ * that already holds scripts unless force (which replaces files of the same
+ * name). Nothing is written unless everything was read and checked. Then
+ * sets retort.ini's version_table to Alembic's (editing only that key). On
+ * success the caller owns the result (rt_adopt_release). */
+typedef struct rt_adopt_opts {
+	const char *from_alembic; /* NULL: a baseline of the live database */
+	bool force;
+} rt_adopt_opts;
+typedef struct rt_adopt_result {
+	char **written; /* paths of the files written, in order */
+	size_t n_written;
+	char *version_table; /* what retort.ini's version_table says now */
+	bool ini_changed;    /* whether adopt edited it */
+	char *revision;      /* baseline: its id; import: the head(s), ", "-joined */
+	bool stamped;        /* baseline: the version table was stamped with it */
+} rt_adopt_result;
+int rt_ctx_adopt(rt_ctx *ctx, const rt_adopt_opts *opts, rt_adopt_result *out, rt_error *err);
+void rt_adopt_release(rt_adopt_result *r);
+
 /* The version table's rows of the database at database_url, without a
  * project (no scripts needed): what a service checks at start-up. *heads is
  * a malloc'd array of malloc'd strings, sorted; free with rt_strings_free.

@@ -167,3 +167,20 @@ char *rt__fs_join(rt__arena *a, const char *dir, const char *rel)
 	size_t dl = strlen(dir);
 	return rt__arena_printf(a, "%s%s%s", dir, dir[dl - 1] == '/' ? "" : "/", rel);
 }
+
+int rt__fs_replace(const char *path, const char *data, size_t len, rt_error *err)
+{
+	size_t n = strlen(path) + sizeof(".retort-tmp");
+	char *tmp = malloc(n);
+	if (!tmp)
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	snprintf(tmp, n, "%s.retort-tmp", path);
+	unlink(tmp); /* a leftover of a crashed run */
+	int rc = rt__fs_create(tmp, data, len, err);
+	if (!rc && rename(tmp, path) != 0) {
+		rc = rt_error_set(err, RT_ERR_IO, "cannot replace '%s': %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}

@@ -20,6 +20,9 @@ int rt__fs_list(rt__arena *a, const char *dir, const char *suffix, char ***names
 
 /* Creates path with the given contents; fails if it exists (O_EXCL). */
 int rt__fs_create(const char *path, const char *data, size_t len, rt_error *err);
+/* Creates or replaces path through a temporary file beside it and rename,
+ * so a crash leaves the old file or the new one, never half of either. */
+int rt__fs_replace(const char *path, const char *data, size_t len, rt_error *err);
 
 /* mkdir -p with mode 0777 & ~umask; an existing directory is fine. */
 int rt__fs_mkdirs(const char *path, rt_error *err);
