@@ -6,8 +6,10 @@
  * write only when the whole plan holds, so a refusal leaves nothing behind.
  * retort.ini is edited last, one key (ini_edit.c).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alembic_import.h"
 #include "ctx.h"
@@ -60,6 +62,39 @@ static int plan_write(const plan *p, rt_adopt_result *out, rt_error *err)
 			return nomem(err);
 	}
 	return 0;
+}
+
+/* Loads the planned scripts as a graph of their own, from a scratch
+ * directory beside versions/ that is removed afterwards: the graph's rules
+ * (every down-revision present, labels declared once, no cycle) checked
+ * before any file lands in versions/. */
+static int plan_check_graph(const plan *p, const char *versions_dir, rt_error *err)
+{
+	char *tmpl = rt__arena_printf(p->a, "%s/../.retort-adopt-XXXXXX", versions_dir);
+	if (!tmpl)
+		return nomem(err);
+	if (!mkdtemp(tmpl))
+		return rt_error_set(err, RT_ERR_IO, "cannot create a directory beside '%s': %s",
+		                    versions_dir, strerror(errno));
+	int rc = 0;
+	size_t made = 0;
+	char **tmp_paths = rt__arena_array(p->a, p->n ? p->n : 1, sizeof(char *));
+	rc = tmp_paths ? 0 : nomem(err);
+	for (; !rc && made < p->n; made++) {
+		const char *name = strrchr(p->paths[made], '/');
+		tmp_paths[made] = rt__arena_printf(p->a, "%s%s", tmpl, name);
+		rc = tmp_paths[made] ? rt__fs_create(tmp_paths[made], p->texts[made],
+		                                     strlen(p->texts[made]), err)
+		                     : nomem(err);
+	}
+	rt_graph *g = NULL;
+	rc = rc ? rc : rt_graph_load(tmpl, &g, err);
+	rt_graph_free(g);
+	for (size_t i = 0; i < made; i++)
+		if (tmp_paths[i])
+			unlink(tmp_paths[i]);
+	rmdir(tmpl);
+	return rc;
 }
 
 /* ---- --from-alembic ------------------------------------------------- */
@@ -147,21 +182,26 @@ static int render_revision(rt__arena *a, const rt__alembic_rev *r, rt_dialect d,
 	return 0;
 }
 
-/* A versions dir with scripts is refused unless force; with force, an
- * imported id held by a script of another file name is still refused (the
- * graph would hold it twice). */
-static int check_versions(rt_ctx *ctx, const rt__alembic_history *h, const char **names,
-                          bool force, rt_error *err)
+/* A versions dir with scripts is refused unless force (checked before
+ * Alembic runs: no need to wait for it to refuse). */
+static int check_versions_empty(rt_ctx *ctx, bool force, rt_error *err)
 {
 	size_t n = rt_graph_count(ctx->graph);
-	if (n && !force) {
-		int rc = rt_error_set(err, RT_ERR_STATE,
-		                      "%s already holds %zu revision script%s; nothing written",
-		                      rt_config_versions_dir(ctx->cfg), n, n == 1 ? "" : "s");
-		rt_error_hint(err, "adopt --from-alembic starts the history; pass --force to write "
-		                   "the imported scripts over files of the same name");
-		return rc;
-	}
+	if (!n || force)
+		return 0;
+	int rc = rt_error_set(err, RT_ERR_STATE,
+	                      "%s already holds %zu revision script%s; nothing written",
+	                      rt_config_versions_dir(ctx->cfg), n, n == 1 ? "" : "s");
+	rt_error_hint(err, "adopt --from-alembic starts the history; pass --force to write the "
+	                   "imported scripts over files of the same name");
+	return rc;
+}
+
+/* With force, an imported id held by a script of another file name is
+ * still refused: the graph would hold it twice. */
+static int check_versions(rt_ctx *ctx, const rt__alembic_history *h, const char **names,
+                          rt_error *err)
+{
 	for (size_t i = 0; i < h->n; i++) {
 		const rt_script *s = rt_graph_find(ctx->graph, h->revs[i].revision);
 		if (s && strcmp(s->filename, names[i]) != 0)
@@ -209,6 +249,7 @@ static int import_alembic(rt_ctx *ctx, rt__arena *a, const rt_adopt_opts *opts,
 {
 	const rt_url *url;
 	int rc = rt__ctx_url(ctx, &url, err);
+	rc = rc ? rc : check_versions_empty(ctx, opts->force, err);
 	if (rc)
 		return rc;
 	const char *text_url = rt_config_database_url(ctx->cfg);
@@ -229,8 +270,9 @@ static int import_alembic(rt_ctx *ctx, rt__arena *a, const rt_adopt_opts *opts,
 		          : nomem(err);
 		rc = rc ? rc : plan_add(&p, path, text, err);
 	}
-	rc = rc ? rc : check_versions(ctx, &h, names, opts->force, err);
+	rc = rc ? rc : check_versions(ctx, &h, names, err);
 	rc = rc ? rc : rt__fs_mkdirs(dir, err);
+	rc = rc ? rc : plan_check_graph(&p, dir, err);
 	rc = rc ? rc : plan_write(&p, out, err);
 	rc = rc ? rc : set_version_table(ctx, h.version_table, out, err);
 	if (!rc && !(out->revision = heads_text(&h)))

@@ -21,6 +21,8 @@
  *
  * The helper (Python, below) prints one record per line, tab-separated,
  * fields escaped (\\ \n \t); the protocol is private to this file.
+ * Branch labels are the module's own: Alembic's Script.branch_labels also
+ * holds the labels a revision inherits from its branch.
  */
 #include <ctype.h>
 #include <stdbool.h>
@@ -107,7 +109,7 @@ static const char helper_py[] =
     "        put(\"revision\", sc.revision, sc.path)\n"
     "        for d in tup(sc.down_revision):\n"
     "            put(\"down\", d)\n"
-    "        for label in sorted(sc.branch_labels or ()):\n"
+    "        for label in sorted(tup(getattr(sc.module, \"branch_labels\", None))):\n"
     "            put(\"label\", label)\n"
     "        for d in tup(sc.dependencies):\n"
     "            put(\"depends\", script.get_revision(d).revision)\n"
