@@ -65,24 +65,28 @@ static pending *file_named(pendings *p, const char *name)
 	return f;
 }
 
-/* One op rendered alone, after a blank line when it starts a table (so
- * tables stand apart and their indexes and comments stay with them). */
-static int render_op(rt_buf *b, const rt__op *op, rt_dialect dialect)
+static bool same_table(const char *a, const char *b)
 {
-	rt__op copy = *op;
-	rt__ops one = {.arena = NULL, .ops = &copy, .n = 1, .cap = 1};
-	if (b->len && op->kind == RT__OP_CREATE_TABLE && rt_buf_putc(b, '\n'))
-		return -RT_ERR_NOMEM;
-	return rt__render_sql(b, &one, dialect);
+	return a == b || (a && b && !strcmp(a, b));
 }
 
+/* Each op rendered alone, with a blank line where another table (or the
+ * enum types) begins and before each CREATE TABLE, so that tables stand
+ * apart and their indexes, comments and keys stay with them. */
 static int render_ops(rt__arena *a, const rt__ops *ops, rt_dialect dialect, const char *name,
                       rt__model_file *out)
 {
 	rt_buf b = RT_BUF_INIT;
 	int rc = 0;
-	for (size_t i = 0; !rc && i < ops->n; i++)
-		rc = render_op(&b, &ops->ops[i], dialect);
+	for (size_t i = 0; !rc && i < ops->n; i++) {
+		rt__op op = ops->ops[i];
+		rt__ops one = {.arena = a, .ops = &op, .n = 1, .cap = 1};
+		bool apart = i && (op.kind == RT__OP_CREATE_TABLE ||
+		                   !same_table(op.table, ops->ops[i - 1].table));
+		if (apart)
+			rc = rt_buf_putc(&b, '\n');
+		rc = rc ? rc : rt__render_sql(&b, &one, dialect);
+	}
 	char *sql = rc ? NULL : rt__arena_strndup(a, b.data, b.len);
 	*out = (rt__model_file){name, sql, b.len};
 	rt_buf_release(&b);

@@ -19,13 +19,12 @@
 /* One model file: its name inside the models directory and its text. */
 typedef struct rt__model_file {
 	const char *name; /* "users.sql"; arena string */
-	const char *sql;  /* arena string, ends with a newline */
+	const char *sql;  /* arena string; empty for an empty schema */
 	size_t len;
 } rt__model_file;
 
-/* Renders s (not modified; s must outlive nothing, the text is copied) as
- * model files on arena a, sorted by name, the same bytes for the same
- * schema:
+/* Renders s (read during the call only: the text is copied) as model
+ * files on arena a, sorted by name, the same bytes for the same schema:
  *
  * - split false: one file, "schema.sql", holding everything in the order
  *   a database can run it (enum types, tables referenced-first, each with

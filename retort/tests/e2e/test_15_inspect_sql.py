@@ -204,3 +204,24 @@ def test_usage_errors(args, needle, tmp_path):
     # no config and no database: usage is checked before either is opened
     proc = run_retort("inspect", *args, cwd=tmp_path, expect=None)
     assert_error(proc, needle, status=2)
+
+
+def test_file_names_stay_in_the_directory(databases, tmp_path):
+    """Table names that are not plain words make file names that are: no
+    path leaves DIR, none is hidden; the quoted names round-trip."""
+    db = databases.new("sqlite")
+    root = tmp_path / "project"
+    root.mkdir()
+    p = Project(root, db)
+    with open(root / "retort.ini", "a") as ini:
+        ini.write("models = models\n")
+    db.apply_script('CREATE TABLE "Order Items" (id INTEGER PRIMARY KEY);\n'
+                    'CREATE TABLE "../up" (id INTEGER PRIMARY KEY,'
+                    ' item INTEGER REFERENCES "Order Items" (id));\n'
+                    'CREATE TABLE ".hidden" (id INTEGER PRIMARY KEY);\n')
+    proc = p.run("inspect", "--split", "models")
+    want = ["models/Order_Items.sql", "models/___up.sql", "models/_hidden.sql"]
+    assert proc.stdout.splitlines() == want, describe(proc)
+    assert sorted(x.name for x in root.iterdir()) == ["migrations", "models", "retort.ini"]
+    assert 'REFERENCES "Order Items" (id)' in (root / "models" / "___up.sql").read_text()
+    p.run("check")
