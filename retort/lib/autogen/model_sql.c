@@ -119,7 +119,12 @@ int rt__model_sql(rt__arena *a, const rt__schema *s, bool split, rt__model_file 
 {
 	*files = NULL;
 	*n = 0;
-	rt__schema empty;
+	/* sorted here, whoever built s: the same schema gives the same bytes */
+	rt__schema sorted, empty;
+	if (rt__schema_copy(&sorted, a, s))
+		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
+	rt__schema_sort(&sorted);
+	s = &sorted;
 	rt__schema_init(&empty, a, s->dialect);
 	empty.schema_name = s->schema_name;
 	rt__ops ops;
