@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import DIALECTS, Project, assert_error, describe, run_retort
+from conftest import DIALECTS, REPO, Project, assert_error, describe, run_retort
 from test_11_autogen_corpus import CASES, WORKERS, Corpus, QuickDatabases, _lines
 from test_14_ownership import OTHER_SERVICE as COURSES
 
@@ -95,6 +95,28 @@ def test_corpus_round_trip(dialect, tmp_path):
     finally:
         databases.drop_all()
     assert not failed, f"{len(failed)} of {len(cases)} cases failed:\n" + "\n".join(failed)
+
+
+# ---- the user service's own schema ---------------------------------------------
+
+SERVICE = REPO / "services" / "user-service"
+
+
+def test_user_service_schema(db, tmp_path):
+    """The service's history upgraded, inspected: the files make exactly the
+    schema the service's hand-written models make."""
+    (tmp_path / "retort.ini").write_text(
+        f"[retort]\nscript_location = {SERVICE / 'migrations'}\n"
+        f"models = {SERVICE / 'models'}\ndatabase_url = {db.url}\n")
+    run_retort("upgrade", "head", cwd=tmp_path)
+    run_retort("check", cwd=tmp_path)
+    theirs = run_retort("inspect", "--models", cwd=tmp_path).stdout
+    proc = run_retort("inspect", "--split", "inspected", cwd=tmp_path)
+    assert len(proc.stdout.splitlines()) >= 4, describe(proc)
+    _use_models(tmp_path, tmp_path / "inspected")
+    run_retort("check", cwd=tmp_path)
+    ours = run_retort("inspect", "--models", cwd=tmp_path).stdout
+    assert ours == theirs, "the inspected models make another schema than the service's"
 
 
 # ---- a database shared with another service -----------------------------------
