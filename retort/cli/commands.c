@@ -93,16 +93,22 @@ static const cmd_def commands[] = {
      "                 DIR/types.sql), printing each path; implies --sql\n"
      "  --force        with --split: overwrite files that exist (else refused)\n"},
     {"adopt", &cmd_adopt, CMD_NEEDS_CTX, "Take over a history or database that Alembic managed",
-     "usage: retort adopt [--from-alembic DIR] [--force]\n"
+     "usage: retort adopt [--force]\n"
+     "       retort adopt --from-alembic DIR [--force]\n"
      "\n"
+     "Without --from-alembic: a baseline of the database. Its revision id is the\n"
+     "Alembic revision in version_table (or alembic_version); it creates the owned\n"
+     "schema from empty; the models are written to the models directory; the\n"
+     "database is not changed and version_table is set to Alembic's table. With\n"
+     "no Alembic revision, the baseline gets a new id and the database is stamped.\n"
+     "Several Alembic heads are refused (run 'alembic merge heads' first).\n"
      "  --from-alembic DIR   import the Alembic history in DIR (the directory with\n"
      "                       env.py and versions/): one script per revision, same ids,\n"
      "                       SQL from Alembic's offline mode for the configured\n"
      "                       database; needs a Python with Alembic (alembic_python in\n"
-     "                       retort.ini, RETORT_ALEMBIC_PYTHON, or python3)\n"
-     "  --force              write over files that exist\n"
-     "Sets version_table in retort.ini to Alembic's table. The database is not\n"
-     "changed.\n"},
+     "                       retort.ini, RETORT_ALEMBIC_PYTHON, or python3); sets\n"
+     "                       version_table to Alembic's; the database is not changed\n"
+     "  --force              write over model (or script) files that exist\n"},
     {"merge", &cmd_merge, CMD_NEEDS_CTX, "Merge two or more revisions together",
      "usage: retort merge [-m MSG] [--rev-id ID] [--branch-label LABEL] REV...\n"
      "\n"

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "adopt_baseline.h"
 #include "alembic_import.h"
 #include "ctx.h"
 #include "ini_edit.h"
@@ -289,13 +290,15 @@ static int import_alembic(rt_ctx *ctx, rt__arena *a, const rt_adopt_opts *opts,
 int rt_ctx_adopt(rt_ctx *ctx, const rt_adopt_opts *opts, rt_adopt_result *out, rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (!opts->from_alembic)
-		return rt_error_set(err, RT_ERR_USAGE, "adopt without --from-alembic is not "
-		                                       "available yet");
-	rt__arena a;
-	rt__arena_init(&a);
-	int rc = import_alembic(ctx, &a, opts, out, err);
-	rt__arena_release(&a);
+	int rc;
+	if (opts->from_alembic) {
+		rt__arena a;
+		rt__arena_init(&a);
+		rc = import_alembic(ctx, &a, opts, out, err);
+		rt__arena_release(&a);
+	} else {
+		rc = rt__adopt_baseline(ctx, opts->force, out, err);
+	}
 	if (rc)
 		rt_adopt_release(out);
 	return rc;

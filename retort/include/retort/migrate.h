@@ -127,8 +127,18 @@ int rt_ctx_revision(rt_ctx *ctx, const rt_revision_opts *opts, char **path_out, 
  * or python3); the database is not touched. Refuses a versions directory
  * that already holds scripts unless force (which replaces files of the same
  * name). Nothing is written unless everything was read and checked. Then
- * sets retort.ini's version_table to Alembic's (editing only that key). On
- * success the caller owns the result (rt_adopt_release). */
+ * sets retort.ini's version_table to Alembic's (editing only that key).
+ * Without from_alembic, a baseline of the live database, under the
+ * migration lock: one root revision whose id is the revision in the
+ * configured version table (or, when that has none, in alembic_version),
+ * whose upgrade creates the owned schema from empty and whose downgrade
+ * drops it; the models written into the models directory
+ * (rt_ctx_inspect_sql; existing *.sql there refused unless force); and
+ * version_table set to that table. The database is not changed. Several
+ * rows (Alembic heads): RT_ERR_HEADS listing them. No row: a new id, and
+ * the database is stamped with it. A versions directory that holds scripts
+ * is refused (RT_ERR_STATE). On success the caller owns the result
+ * (rt_adopt_release). */
 typedef struct rt_adopt_opts {
 	const char *from_alembic; /* NULL: a baseline of the live database */
 	bool force;
