@@ -16,10 +16,15 @@
  * other migration); the models are rt_ctx_inspect_sql's. All of it runs
  * under the migration lock of the version table it will use, so no
  * migration run changes the database between reading it and stamping.
- * Everything that can refuse does so before the first file is written;
+ * Before anything is written, the models are loaded from a scratch copy and
+ * compared with the database, as `check` will: a schema the model SQL
+ * cannot say (the drift adopt would leave behind) is refused, naming the
+ * differences. Everything that can refuse does so before the first file is
+ * written;
  * should writing the models fail after the script was written, the script
  * is removed again.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +33,8 @@
 #include "adopt_baseline.h"
 #include "autogen/compare.h"
 #include "autogen/live.h"
+#include "autogen/model_sql.h"
+#include "autogen/models.h"
 #include "autogen/order.h"
 #include "autogen/render.h"
 #include "dialect/dialect.h"
@@ -132,26 +139,106 @@ static int several_heads(const char *vt, const rt__rows *rows, rt_error *err)
 }
 
 /* Autogenerate's SQL for creating the live schema from empty, and back. */
-static int baseline_sql(rt_ctx *ctx, rt__arena *a, rt_buf *up, rt_buf *down, rt_error *err)
+static int baseline_sql(const rt__schema *live, rt__arena *a, rt_buf *up, rt_buf *down,
+                        rt_error *err)
 {
-	rt__schema live, empty;
-	int rc = rt__live_schema(ctx, a, NULL, &live, err);
-	if (rc)
-		return rc;
-	rt__schema_init(&empty, a, live.dialect);
-	empty.schema_name = live.schema_name;
+	rt__schema empty;
+	rt__schema_init(&empty, a, live->dialect);
+	empty.schema_name = live->schema_name;
 	rt__ops ops, inv;
 	rt__diags diags;
 	rt__ops_init(&ops, a);
 	rt__ops_init(&inv, a);
 	rt__diags_init(&diags, a);
-	rc = rt__compare(&empty, &live, &ops, &diags, err);
+	int rc = rt__compare(&empty, live, &ops, &diags, err);
 	rc = rc ? rc : rt__ops_order(&ops, err);
 	rc = rc ? rc : rt__ops_inverse(&ops, &inv, err);
-	if (!rc && (rt__render_sql(up, &ops, live.dialect) ||
-	            rt__render_sql(down, &inv, live.dialect)))
+	if (!rc && (rt__render_sql(up, &ops, live->dialect) ||
+	            rt__render_sql(down, &inv, live->dialect)))
 		rc = nomem(err);
 	return rc;
+}
+
+/* The drift the models would leave: what `check` would report right after
+ * adopt. Empty for every schema retort can say in model SQL. */
+static int drift_error(const rt__ops *ops, rt_error *err)
+{
+	rt_buf what = RT_BUF_INIT;
+	for (size_t i = 0; i < ops->n && what.len < 400; i++) {
+		if ((what.len && rt_buf_puts(&what, "; ")) || rt__render_summary(&what, &ops->ops[i]))
+			break;
+	}
+	int rc = rt_error_set(err, RT_ERR_STATE,
+	                      "the models adopt would write do not reproduce the database "
+	                      "(%zu difference%s); nothing written",
+	                      ops->n, ops->n == 1 ? "" : "s");
+	rt_error_detail(err, "check would report: %s", what.data);
+	rt_error_hint(err, "leave the tables retort cannot describe out with exclude_tables, "
+	                   "or adopt by hand: inspect --sql, revision, stamp");
+	rt_buf_release(&what);
+	return rc;
+}
+
+/* The models failed to load back: the same refusal, naming the model file
+ * (not the scratch directory, which is gone) and what the database said. */
+static int load_error(rt_error *err)
+{
+	const char *base = strrchr(err->file, '/');
+	char what[sizeof(err->message) + sizeof(err->file) + 16];
+	snprintf(what, sizeof(what), "%s:%d: %s", base ? base + 1 : err->file, err->line,
+	         err->message);
+	rt_error_clear(err);
+	int rc = rt_error_set(err, RT_ERR_STATE,
+	                      "the models adopt would write do not load back; nothing written");
+	rt_error_detail(err, "%s", what);
+	rt_error_hint(err, "leave the tables retort cannot describe out with exclude_tables, "
+	                   "or adopt by hand: inspect --sql, revision, stamp");
+	return rc;
+}
+
+/* Writes the model files inspect_sql would write into a scratch directory
+ * beside the models directory, loads them as check does, and compares them
+ * with the live schema: adopt refuses when they would not reproduce it,
+ * saying what differs, rather than leave a project whose first check
+ * fails. The scratch directory is removed again. */
+static int check_round_trip(rt_ctx *ctx, rt__arena *a, const rt__schema *live,
+                            const char *models_dir, rt_error *err)
+{
+	rt__model_file *files;
+	size_t n;
+	int rc = rt__model_sql(a, live, true, &files, &n, err);
+	const char *parent = rc ? NULL : rt__fs_dirname(a, models_dir);
+	char *tmp = parent ? rt__arena_printf(a, "%s/.retort-adopt-XXXXXX", parent) : NULL;
+	if (rc || !tmp)
+		return rc ? rc : nomem(err);
+	if (!mkdtemp(tmp))
+		return rt_error_set(err, RT_ERR_IO, "cannot create a directory in '%s': %s",
+		                    parent, strerror(errno));
+	const char **paths = rt__arena_array(a, n + 1, sizeof(char *));
+	size_t made = 0;
+	rc = paths ? 0 : nomem(err);
+	for (; !rc && made < n; made++) {
+		paths[made] = rt__fs_join(a, tmp, files[made].name);
+		rc = paths[made] ? rt__fs_create(paths[made], files[made].sql, files[made].len, err)
+		                 : nomem(err);
+	}
+	rt__schema models;
+	rt__ops ops;
+	rt__diags diags;
+	rt__ops_init(&ops, a);
+	rt__diags_init(&diags, a);
+	rc = rc || !n ? rc : rt__models_load_from(ctx, a, tmp, &models, err);
+	if (!rc && n) {
+		models.schema_name = live->schema_name;
+		rc = rt__compare(live, &models, &ops, &diags, err);
+	}
+	for (size_t i = 0; i < made; i++)
+		if (paths[i])
+			unlink(paths[i]);
+	rmdir(tmp);
+	if (rc && rc != -RT_ERR_NOMEM && err && err->file[0])
+		return load_error(err);
+	return rc ? rc : ops.n ? drift_error(&ops, err) : 0;
 }
 
 /* The baseline script, through rt_ctx_revision (a root: the graph is
@@ -247,7 +334,10 @@ int rt__adopt_baseline(rt_ctx *ctx, bool force, rt_adopt_result *out, rt_error *
 	if (!rc && rows.nrows > 1)
 		rc = several_heads(vt, &rows, err);
 	rt_buf up = RT_BUF_INIT, down = RT_BUF_INIT;
-	rc = rc ? rc : baseline_sql(ctx, &a, &up, &down, err);
+	rt__schema live;
+	rc = rc ? rc : rt__live_schema(ctx, &a, NULL, &live, err);
+	rc = rc ? rc : check_round_trip(ctx, &a, &live, models_dir, err);
+	rc = rc ? rc : baseline_sql(&live, &a, &up, &down, err);
 	const char *rev = !rc && rows.nrows ? rows.cells[0] : NULL;
 	rc = rc ? rc : write_all(ctx, force, models_dir, vt, rev, &up, &down, out, err);
 	ctx->db->ops->unlock(ctx->db, vt, NULL);

@@ -134,7 +134,10 @@ int rt_ctx_revision(rt_ctx *ctx, const rt_revision_opts *opts, char **path_out, 
  * whose upgrade creates the owned schema from empty and whose downgrade
  * drops it; the models written into the models directory
  * (rt_ctx_inspect_sql; existing *.sql there refused unless force); and
- * version_table set to that table. The database is not changed. Several
+ * version_table set to that table. The models are first loaded back from
+ * a scratch copy and compared with the database: a schema they would not
+ * reproduce is refused (RT_ERR_STATE, the differences in the detail). The
+ * database is not changed. Several
  * rows (Alembic heads): RT_ERR_HEADS listing them. No row: a new id, and
  * the database is stamped with it. A versions directory that holds scripts
  * is refused (RT_ERR_STATE). On success the caller owns the result

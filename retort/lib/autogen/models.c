@@ -545,7 +545,12 @@ static int apply_sqlite(rt__arena *a, model_stmt **seq, size_t n, rt__schema *ou
 
 int rt__models_load(rt_ctx *ctx, rt__arena *a, rt__schema *out, rt_error *err)
 {
-	const char *models = rt_config_models(ctx->cfg);
+	return rt__models_load_from(ctx, a, rt_config_models(ctx->cfg), out, err);
+}
+
+int rt__models_load_from(rt_ctx *ctx, rt__arena *a, const char *models, rt__schema *out,
+                         rt_error *err)
+{
 	if (!models) {
 		int rc = rt_error_set(err, RT_ERR_CONFIG, "no models configured");
 		rt_error_hint(err,

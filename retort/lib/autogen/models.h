@@ -19,4 +19,9 @@
  * not exist"). */
 int rt__models_load(rt_ctx *ctx, rt__arena *a, rt__schema *out, rt_error *err);
 
+/* rt__models_load on the model files at models (a directory or a glob)
+ * instead of the config's: adopt loads the models it is about to write. */
+int rt__models_load_from(rt_ctx *ctx, rt__arena *a, const char *models, rt__schema *out,
+                         rt_error *err);
+
 #endif

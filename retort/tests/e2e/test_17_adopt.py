@@ -521,3 +521,20 @@ def test_baseline_bad_input(branched, databases, tmp_path):
     refused("already holds 1 model file", "--force")
     # with --force the models would be replaced; the heads still refuse
     refused("several Alembic heads", args=["--force"])
+
+
+def test_baseline_not_reproducible(databases, tmp_path):
+    """A schema the model SQL cannot say (a generated column, whose
+    expression reads back as a default) is refused before anything is
+    written, naming the model file and the database's complaint."""
+    db = databases.new("postgresql")
+    db.apply_script("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, "
+                    "b INTEGER GENERATED ALWAYS AS (a * 2) STORED);")
+    a = Adopter(tmp_path / "proj", db)
+    add_ownership(a)
+    before, schema = tree(a.root), user_schema(db)
+    proc = a.run("adopt", expect=None)
+    assert_error(proc, "do not load back", "t.sql:1")
+    assert tree(a.root) == before, describe(proc)
+    assert user_schema(db) == schema
+    assert db.version() == []
