@@ -2,6 +2,11 @@
 #include "app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/routes.h"
+#include "services/metrics.h"
 
 #include "banned.h"
 
@@ -14,6 +19,31 @@ static int fail(app *a, char *err, size_t errlen, const char *what)
 	snprintf(err, errlen, "%s", what);
 	app_release(a);
 	return -1;
+}
+
+/* The API server's route table, its request figures and the /metrics
+ * sources (see app.h). */
+static int metrics_init(app *a, const core_config *cfg)
+{
+	bool here = cfg->metrics_enabled && !cfg->metrics_addr.host;
+	a->n_routes = api_routes_count + (here ? api_metrics_routes_count : 0);
+	if (!(a->routes = calloc(a->n_routes, sizeof *a->routes)))
+		return -1;
+	memcpy(a->routes, api_routes, api_routes_count * sizeof *a->routes);
+	if (here)
+		memcpy(a->routes + api_routes_count, api_metrics_routes,
+		       api_metrics_routes_count * sizeof *a->routes);
+	if (http_stats_new(a->routes, a->n_routes, (unsigned)cfg->workers, cfg->metrics_enabled,
+	                   &a->http_stats))
+		return -1;
+	if (!cfg->metrics_enabled)
+		return 0;
+	return core_metrics_add(&a->metrics, core_metrics_build_info, NULL) ||
+	               core_metrics_add(&a->metrics, http_stats_write, a->http_stats) ||
+	               core_metrics_add(&a->metrics, svc_metrics_write, &a->svc) ||
+	               core_metrics_add(&a->metrics, core_metrics_process, NULL)
+	           ? -1
+	           : 0;
 }
 
 int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
@@ -46,8 +76,13 @@ int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 	                       .version = &a->version,
 	                       .hashing = a->hashing,
 	                       .failed_email = a->failed_email,
-	                       .failed_addr = a->failed_addr};
-	a->api = (api_context){.svc = &a->svc, .trust_gateway_headers = cfg->trust_gateway_headers};
+	                       .failed_addr = a->failed_addr,
+	                       .stats = &a->svc_stats};
+	if (metrics_init(a, cfg))
+		return fail(a, err, errlen, "out of memory");
+	a->api = (api_context){.svc = &a->svc,
+	                       .trust_gateway_headers = cfg->trust_gateway_headers,
+	                       .metrics = &a->metrics};
 	return 0;
 }
 
@@ -56,6 +91,8 @@ void app_release(app *a)
 	core_cpu_pool_free(a->hashing);
 	core_throttle_free(a->failed_email);
 	core_throttle_free(a->failed_addr);
+	http_stats_free(a->http_stats);
+	free(a->routes);
 	core_db_pool_free(a->db);
 	repo_version_release(&a->version);
 	repo_users_release(&a->users);

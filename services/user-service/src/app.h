@@ -13,8 +13,11 @@
 #include "core/config.h"
 #include "core/cpu_pool.h"
 #include "core/db.h"
+#include "core/metrics.h"
 #include "core/security.h"
 #include "core/throttle.h"
+#include "http/http.h"
+#include "http/stats.h"
 #include "repositories/users.h"
 #include "repositories/version.h"
 #include "services/service.h"
@@ -26,11 +29,19 @@ typedef struct app {
 	repo_version version;
 	core_cpu_pool *hashing;
 	core_throttle *failed_email, *failed_addr;
+	svc_stats svc_stats;
 	svc_context svc; /* borrows the fields above */
-	api_context api; /* borrows svc; what the server hands handlers */
+	/* the API server's routes: api_routes, and /metrics after them unless
+	 * METRICS_ADDR serves it apart (or METRICS_ENABLED=false) */
+	http_route *routes;
+	size_t n_routes;
+	http_stats *http_stats; /* the API server's request figures */
+	core_metrics metrics;   /* what /metrics renders, in this order */
+	api_context api;        /* borrows svc and metrics; what the server hands handlers */
 } app;
 
-/* Builds a for cfg (borrowed; must outlive a) without connecting. The
+/* Builds a for cfg (borrowed; must outlive a) without connecting, with
+ * the API server's routes and request figures for cfg->workers workers. The
  * parts borrow each other, so a must not move once built. Returns 0, or -1
  * with one line in err (a is then released). Release with app_release,
  * after the server has stopped. */

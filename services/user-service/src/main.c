@@ -35,6 +35,9 @@ static const char usage[] =
  * (standard streams, the revision check, the sanitizers in tests). */
 enum { FDS_PER_WORKER = 8, FDS_MARGIN = 32 };
 
+/* Connections the METRICS_ADDR server accepts at once: scrapers, a few. */
+enum { METRICS_CONNECTIONS = 16 };
+
 /* The number of client connections to allow: MAX_CONNECTIONS, or fewer
  * when the descriptor limit cannot hold them. Raises the soft limit to the
  * hard one first; when that is still too low, says so, with the numbers
@@ -105,23 +108,44 @@ static int serve(const core_config *cfg, const sigset_t *signals)
 	    .timeout_s = (unsigned)cfg->request_timeout_s,
 	    .header_timeout_s = (unsigned)cfg->header_timeout_s,
 	    .max_connections = connection_budget(cfg),
-	    .routes = api_routes,
-	    .n_routes = api_routes_count,
+	    .routes = a.routes,
+	    .n_routes = a.n_routes,
 	    .authenticate = api_authenticate,
 	    .app = &a.api,
+	    .stats = a.http_stats,
 	};
-	http_server *server;
+	/* METRICS_ADDR: /metrics alone, on one worker of its own */
+	http_server_config mcfg = scfg;
+	mcfg.host = cfg->metrics_addr.host;
+	mcfg.port = (unsigned)cfg->metrics_addr.port;
+	mcfg.workers = 1;
+	mcfg.max_connections = METRICS_CONNECTIONS;
+	mcfg.routes = api_metrics_routes;
+	mcfg.n_routes = api_metrics_routes_count;
+	mcfg.authenticate = NULL;
+	mcfg.stats = NULL;
+	http_server *server, *metrics = NULL;
 	if (http_server_start(&scfg, &server, err, sizeof err)) {
+		app_release(&a);
+		return fail(err);
+	}
+	if (mcfg.host && http_server_start(&mcfg, &metrics, err, sizeof err)) {
+		http_server_stop(server, 0);
 		app_release(&a);
 		return fail(err);
 	}
 	core_log(CORE_LOG_INFO, "listening on http://%s:%u (%ld workers, %s, revision %s)",
 	         cfg->host, http_server_port(server), cfg->workers, core_db_pool_dialect(a.db),
 	         core_revision_expected());
+	if (metrics)
+		core_log(CORE_LOG_INFO, "metrics on http://%s:%u/metrics", mcfg.host,
+		         http_server_port(metrics));
 	int sig = 0;
 	sigwait(signals, &sig);
 	core_log(CORE_LOG_INFO, "%s received: finishing requests in flight, then stopping",
 	         sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	if (metrics)
+		http_server_stop(metrics, 0);
 	http_server_stop(server, (unsigned)cfg->shutdown_grace_s);
 	app_release(&a);
 	core_log(CORE_LOG_INFO, "stopped");

@@ -12,13 +12,15 @@
 
 #include <stdbool.h>
 
+#include "core/metrics.h"
 #include "http/http.h"
 #include "schemas/schema.h"
 #include "services/service.h"
 
 typedef struct api_context {
 	const svc_context *svc;
-	bool trust_gateway_headers; /* honour X-User-ID (TRUST_GATEWAY_HEADERS) */
+	bool trust_gateway_headers;  /* honour X-User-ID (TRUST_GATEWAY_HEADERS) */
+	const core_metrics *metrics; /* what GET /metrics renders */
 } api_context;
 
 static inline const api_context *api_ctx(const http_request *req)

@@ -10,8 +10,11 @@
 
 void api_health(http_request *req, http_response *res)
 {
-	(void)req;
-	http_json(res, 200, json_pack("{s:s, s:s}", "status", "ok", "service", "user-service"));
+	char reason[256];
+	bool ok = svc_health_database(api_svc(req), reason, sizeof reason);
+	http_json(res, 200,
+	          json_pack("{s:s, s:s, s:{s:s}}", "status", ok ? "ok" : "degraded", "service",
+	                    "user-service", "dependencies", "database", ok ? "ok" : reason));
 }
 
 void api_ready(http_request *req, http_response *res)

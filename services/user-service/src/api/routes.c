@@ -17,6 +17,7 @@
 #include "api/enrollments.h"
 #include "api/auth.h"
 #include "api/health.h"
+#include "api/metrics.h"
 #include "api/profiles.h"
 #include "http/response.h"
 #include "banned.h"
@@ -37,6 +38,12 @@ const http_route api_routes[] = {
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];
+
+const http_route api_metrics_routes[] = {
+    {HTTP_GET, "/metrics", api_metrics, false},
+};
+
+const size_t api_metrics_routes_count = sizeof api_metrics_routes / sizeof api_metrics_routes[0];
 
 /* Bearer access tokens, or a trusted gateway's X-User-ID (api/auth.c). */
 int api_authenticate(http_request *req, http_response *res)

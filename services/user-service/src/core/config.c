@@ -86,6 +86,38 @@ static int parse_format(const setting *s, const char *text, void *field, char *e
 	return -1;
 }
 
+/* "host:port", "[v6]:port"; the port 0..65535 (0: the kernel picks). */
+static int parse_addr(const setting *s, const char *text, void *field, char *err, size_t errlen)
+{
+	(void)s;
+	core_config_addr *a = field;
+	const char *colon = strrchr(text, ':');
+	const char *host = text, *host_end = colon;
+	if (text[0] == '[') { /* [v6]:port */
+		const char *close = strchr(text, ']');
+		if (!close || close + 1 != colon) {
+			snprintf(err, errlen, "must be host:port, or [ipv6]:port");
+			return -1;
+		}
+		host = text + 1;
+		host_end = close;
+	}
+	char *end;
+	errno = 0;
+	long port = colon ? strtol(colon + 1, &end, 10) : -1;
+	if (!colon || host_end == host || errno || end == colon + 1 || *end || port < 0 ||
+	    port > 65535) {
+		snprintf(err, errlen, "must be host:port (port 0 to 65535), e.g. 127.0.0.1:9100");
+		return -1;
+	}
+	if (!(a->host = strndup(host, (size_t)(host_end - host)))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	a->port = port;
+	return 0;
+}
+
 static int parse_app_env(const setting *s, const char *text, void *field, char *err, size_t errlen)
 {
 	(void)s;
@@ -133,6 +165,8 @@ static const setting settings[] = {
     {"LOGIN_FAILURES_PER_EMAIL", "5", parse_long, F(login_fail_per_email), 1, 1000000},
     {"LOGIN_FAILURES_PER_ADDRESS", "20", parse_long, F(login_fail_per_addr), 1, 1000000},
     {"LOGIN_FAILURE_WINDOW_SECONDS", "900", parse_long, F(login_fail_window_s), 1, 86400 * 30},
+    {"METRICS_ENABLED", "true", parse_bool, F(metrics_enabled), 0, 0},
+    {"METRICS_ADDR", NULL, parse_addr, F(metrics_addr), 0, 0},
 };
 #undef F
 
@@ -166,6 +200,10 @@ static int check(core_config *cfg, char *err, size_t errlen)
 		cfg->max_connections = cfg->workers * 1024;
 	if (!cfg->hash_threads)
 		cfg->hash_threads = cpus > 0 ? (cpus < 64 ? cpus : 64) : 1;
+	if (cfg->metrics_addr.host && !cfg->metrics_enabled) {
+		snprintf(err, errlen, "METRICS_ADDR is set but METRICS_ENABLED=false: unset one");
+		return -1;
+	}
 	if (cfg->jwt_secret_key && !*cfg->jwt_secret_key) {
 		free(cfg->jwt_secret_key);
 		cfg->jwt_secret_key = NULL;
@@ -225,6 +263,10 @@ void core_config_release(core_config *cfg)
 			char **field = (char **)((char *)cfg + s->offset);
 			free(*field);
 			*field = NULL;
+		} else if (s->parse == parse_addr) {
+			core_config_addr *a = (core_config_addr *)((char *)cfg + s->offset);
+			free(a->host);
+			a->host = NULL;
 		}
 	}
 }

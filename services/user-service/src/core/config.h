@@ -17,6 +17,12 @@
 
 #include "core/log.h"
 
+/* A listening address: numeric host or name, and port. */
+typedef struct core_config_addr {
+	char *host; /* NULL: unset */
+	long port;
+} core_config_addr;
+
 typedef struct core_config {
 	char *database_url;   /* DATABASE_URL, default sqlite:///smartcourse.db */
 	char *version_table;  /* RETORT_VERSION_TABLE, default retort_version */
@@ -43,6 +49,10 @@ typedef struct core_config {
 	long login_fail_per_email;  /* LOGIN_FAILURES_PER_EMAIL, 5 */
 	long login_fail_per_addr;   /* LOGIN_FAILURES_PER_ADDRESS, 20 */
 	long login_fail_window_s;   /* LOGIN_FAILURE_WINDOW_SECONDS, 900 */
+	bool metrics_enabled;       /* METRICS_ENABLED, true */
+	/* METRICS_ADDR "host:port" ("[::1]:9100" for IPv6): /metrics is served
+	 * there only; unset (host NULL): on the API's own address */
+	core_config_addr metrics_addr;
 } core_config;
 
 /* Fills cfg (caller-allocated) from the environment and dotenv_path (NULL:

@@ -28,8 +28,9 @@ struct core_db_pool {
 	const core__db_backend *be;
 	char *target; /* conninfo or SQLite path */
 	pthread_key_t key;
-	pthread_mutex_t lock; /* guards conns */
+	pthread_mutex_t lock; /* guards conns and retired */
 	core_db *conns;
+	core_db_pool_stats retired; /* the figures of connections whose thread ended */
 };
 
 struct core_db_result {
@@ -124,6 +125,44 @@ static void disconnect(core_db *db)
 	db->broken = false;
 }
 
+/* ---- figures ---- */
+
+const char *core_db_status_name(core_db_status st)
+{
+	static const char *const names[] = {"unavailable", "unique", "foreign_key", "error",
+	                                    "nomem"};
+	int i = -(int)st - 1;
+	return i >= 0 && i < CORE_DB_FAILURE_KINDS ? names[i] : "ok";
+}
+
+/* Counts a failed call of db's thread; returns status. */
+static int counted(core_db *db, int status)
+{
+	int i = -status - 1;
+	if (i >= 0 && i < CORE_DB_FAILURE_KINDS)
+		core_counter_add(&db->stats.failures[i], 1);
+	return status;
+}
+
+static void add_stats(core_db_pool_stats *sum, const core_db *db)
+{
+	for (int i = 0; i < CORE_DB_FAILURE_KINDS; i++)
+		sum->failures[i] += core_counter_get(&db->stats.failures[i]);
+	sum->connects += core_counter_get(&db->stats.connects);
+	sum->reconnects += core_counter_get(&db->stats.reconnects);
+	sum->waits_connect += core_counter_get(&db->stats.waits_connect);
+	sum->waits_transaction += core_counter_get(&db->stats.waits_transaction);
+}
+
+void core_db_pool_stats_get(core_db_pool *pool, core_db_pool_stats *out)
+{
+	pthread_mutex_lock(&pool->lock);
+	*out = pool->retired;
+	for (const core_db *db = pool->conns; db; db = db->next)
+		add_stats(out, db);
+	pthread_mutex_unlock(&pool->lock);
+}
+
 /* Thread exit: the thread's connection goes with it. */
 static void thread_done(void *p)
 {
@@ -136,6 +175,7 @@ static void thread_done(void *p)
 			break;
 		}
 	}
+	add_stats(&pool->retired, db);
 	pthread_mutex_unlock(&pool->lock);
 	disconnect(db);
 	free(db);
@@ -205,6 +245,7 @@ static int await_connect(core_db *db, core_db_error *err)
 	if (!self || self == db->connecting)
 		return core__db_fail(err, CORE_DB_ERROR, "a connect is in progress");
 	core__db_waiter w = {.fiber = self, .err = err, .next = db->waiters};
+	core_counter_add(&db->stats.waits_connect, 1);
 	db->waiters = &w;
 	while (!w.done)
 		core_fiber_park();
@@ -271,11 +312,29 @@ core_db *core_db_pool_get(core_db_pool *pool, core_db_error *err)
 			return db;
 		db->connecting = core_fiber_self(); /* NULL outside a fiber: nothing parks */
 		int rc = db->be->connect(db, pool->target, err);
-		if (rc)
+		if (rc) {
 			db->handle = NULL;
+			counted(db, rc);
+		} else {
+			/* a thread keeps its connection for life: another one means
+			 * the last broke (or never came) */
+			if (core_counter_get(&db->stats.connects))
+				core_counter_add(&db->stats.reconnects, 1);
+			core_counter_add(&db->stats.connects, 1);
+		}
 		connect_ended(db, rc ? err : NULL);
 		return rc ? NULL : db;
 	}
+}
+
+core_db *core_db_pool_get_nowait(core_db_pool *pool, core_db_error *err)
+{
+	core_db *db = thread_db(pool, err);
+	if (db && db->connecting) {
+		core__db_fail(err, CORE_DB_UNAVAILABLE, "connecting");
+		return NULL;
+	}
+	return db ? core_db_pool_get(pool, err) : NULL;
 }
 
 /* ---- running statements ---- */
@@ -287,8 +346,8 @@ int core_db_query(core_db *db, const char *sql, const core_db_param *params, siz
 		*out = NULL;
 	err->status = CORE_DB_OK;
 	if (!db->handle || db->broken)
-		return core__db_fail(err, CORE_DB_UNAVAILABLE, "not connected");
-	return db->be->run(db, sql, params, n, out, NULL, err);
+		return counted(db, core__db_fail(err, CORE_DB_UNAVAILABLE, "not connected"));
+	return counted(db, db->be->run(db, sql, params, n, out, NULL, err));
 }
 
 int core_db_exec(core_db *db, const char *sql, const core_db_param *params, size_t n,
@@ -296,8 +355,8 @@ int core_db_exec(core_db *db, const char *sql, const core_db_param *params, size
 {
 	err->status = CORE_DB_OK;
 	if (!db->handle || db->broken)
-		return core__db_fail(err, CORE_DB_UNAVAILABLE, "not connected");
-	return db->be->run(db, sql, params, n, NULL, affected, err);
+		return counted(db, core__db_fail(err, CORE_DB_UNAVAILABLE, "not connected"));
+	return counted(db, db->be->run(db, sql, params, n, NULL, affected, err));
 }
 
 int core_db_begin(core_db *db, core_db_error *err)

@@ -69,6 +69,25 @@ typedef struct core_db_param {
 #define CORE_DB_BOOL_P(x)   ((core_db_param){.type = CORE_DB_T_BOOL, .v.b = (x)})
 #define CORE_DB_DOUBLE_P(x) ((core_db_param){.type = CORE_DB_T_DOUBLE, .v.d = (x)})
 
+/* The failure kinds, for counting: -status - 1 of a failed call. */
+enum { CORE_DB_FAILURE_KINDS = 5 };
+
+/* "unavailable", "unique", "foreign_key", "error", "nomem"; "ok" for
+ * CORE_DB_OK (a static string). */
+const char *core_db_status_name(core_db_status st);
+
+/* A pool's figures since it was made, over every connection it has had
+ * (for /metrics). */
+typedef struct core_db_pool_stats {
+	uint64_t failures[CORE_DB_FAILURE_KINDS]; /* failed statements and connects, by kind */
+	uint64_t connects;                        /* connections opened */
+	uint64_t reconnects; /* of those, opened again after a thread's connection broke */
+	/* a request's fiber had to wait for its worker's connection: another
+	 * fiber's connect in progress, or (PostgreSQL's pipeline) another
+	 * fiber's transaction */
+	uint64_t waits_connect, waits_transaction;
+} core_db_pool_stats;
+
 typedef struct core_db core_db;           /* one connection; one thread at a time */
 typedef struct core_db_pool core_db_pool; /* per-thread connections to one database */
 typedef struct core_db_result core_db_result;
@@ -80,6 +99,10 @@ int core_db_pool_new(const char *url, core_db_pool **out, core_db_error *err);
 void core_db_pool_free(core_db_pool *pool);
 /* "postgresql" or "sqlite" */
 const char *core_db_pool_dialect(const core_db_pool *pool);
+/* Sums the figures of pool's connections into *out (any thread; takes the
+ * pool's lock, which requests never take once their thread has its
+ * connection). */
+void core_db_pool_stats_get(core_db_pool *pool, core_db_pool_stats *out);
 
 /* The calling thread's connection: opened on first use, reconnected when it
  * broke. NULL with err->status CORE_DB_UNAVAILABLE when the database cannot
@@ -89,6 +112,12 @@ const char *core_db_pool_dialect(const core_db_pool *pool);
  * thread's other fibers that ask meanwhile wait for that connect and share
  * its outcome. */
 core_db *core_db_pool_get(core_db_pool *pool, core_db_error *err);
+
+/* Like core_db_pool_get, but where another fiber of the thread is
+ * connecting, returns NULL at once (CORE_DB_UNAVAILABLE, "connecting")
+ * instead of waiting for it: for health checks, which must answer while
+ * a connect hangs. */
+core_db *core_db_pool_get_nowait(core_db_pool *pool, core_db_error *err);
 
 /* Runs sql with params[0..n). *out (may be NULL when no rows are wanted)
  * receives the rows; free with core_db_result_free. *affected (may be NULL)

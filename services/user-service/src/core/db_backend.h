@@ -5,6 +5,7 @@
 #define CORE_DB_BACKEND_H
 
 #include "core/db.h"
+#include "core/metrics.h"
 #include "core/sched.h"
 
 /* A cache of prepared statements keyed by SQL text. */
@@ -62,6 +63,12 @@ struct core_db {
 	core_fiber *connecting;
 	core__db_waiter *waiters;
 	core_db *next; /* the pool's list of every connection */
+	/* figures for /metrics (core_db_pool_stats), written by the owning
+	 * thread only (see core/metrics.h) */
+	struct {
+		core_counter failures[CORE_DB_FAILURE_KINDS];
+		core_counter connects, reconnects, waits_connect, waits_transaction;
+	} stats;
 };
 
 extern const core__db_backend core__db_pg;

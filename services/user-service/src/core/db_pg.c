@@ -361,8 +361,12 @@ static bool pg_alive(core_db *db)
 	PGconn *conn = db->handle;
 	if (db->pipeline) /* its socket's callback reads and notices a failure */
 		return PQstatus(conn) == CONNECTION_OK && pg_pipeline_ok(db->pipeline);
-	if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK)
-		return false;
+	/* twice: a read returns what has arrived, which after a shutdown is
+	 * the server's FATAL, and only the next read meets the close (libpq's
+	 * socket is non-blocking: with nothing to read it returns at once) */
+	for (int i = 0; i < 2; i++)
+		if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK)
+			return false;
 	/* a notice of shutdown arrives as an unsolicited error result */
 	return !PQisBusy(conn);
 }
@@ -458,7 +462,8 @@ static int run_piped(core_db *db, core_fiber *self, const char *sql, const char 
 	if (!p)
 		return err->status;
 	char name[24];
-	pg_query q = {.sql = sql, .n = (int)n, .values = values};
+	pg_query q = {
+	    .sql = sql, .n = (int)n, .values = values, .waited = &db->stats.waits_transaction};
 	uintptr_t id = 0;
 	if (plain(sql, n)) {
 		q.tx = strcmp(sql, "BEGIN") == 0 ? PG_TX_BEGIN : PG_TX_END;

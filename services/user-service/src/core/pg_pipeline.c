@@ -259,6 +259,8 @@ int pg_pipeline_call(pg_pipeline *p, const pg_query *q, PGresult **res, bool *pr
 	core_fiber *self = core_fiber_self();
 	*res = NULL;
 	*prepared = false;
+	if (!p->failed && p->owner && p->owner != self && q->waited)
+		core_counter_add(q->waited, 1);
 	while (!p->failed && p->owner && p->owner != self) {
 		pg_wait t = {.fiber = self, .next = p->turns};
 		p->turns = &t;

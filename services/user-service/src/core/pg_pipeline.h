@@ -19,6 +19,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
+#include "core/metrics.h"
 #include "core/sched.h"
 
 typedef struct pg_pipeline pg_pipeline;
@@ -36,6 +37,9 @@ typedef struct pg_query {
 	int n;            /* parameters, text format */
 	const char *const *values;
 	pg_tx tx;
+	/* counted once when the call waits for another fiber's transaction
+	 * (may be NULL) */
+	core_counter *waited;
 } pg_query;
 
 /* Enters pipeline mode on conn (which must be idle) and watches its socket

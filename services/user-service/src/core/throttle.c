@@ -22,6 +22,7 @@ struct core_throttle {
 	unsigned limit, window, base;
 	size_t sets; /* a power of two */
 	entry *table;
+	uint64_t refused; /* waits answered with a delay (core_throttle_refused) */
 };
 
 int core_throttle_new(unsigned limit, unsigned window_s, unsigned entries, core_throttle **out)
@@ -97,6 +98,7 @@ unsigned core_throttle_wait(core_throttle *t, const char *key, int64_t now)
 		int64_t until = e->last + delay;
 		wait = until > now ? (unsigned)(until - now) : 0;
 	}
+	t->refused += wait > 0;
 	pthread_mutex_unlock(&t->lock);
 	return wait;
 }
@@ -118,6 +120,14 @@ void core_throttle_fail(core_throttle *t, const char *key, int64_t now)
 	e->failures = live_failures(t, e, now) + (e->failures < UINT32_MAX);
 	e->last = now;
 	pthread_mutex_unlock(&t->lock);
+}
+
+uint64_t core_throttle_refused(core_throttle *t)
+{
+	pthread_mutex_lock(&t->lock);
+	uint64_t n = t->refused;
+	pthread_mutex_unlock(&t->lock);
+	return n;
 }
 
 void core_throttle_reset(core_throttle *t, const char *key)

@@ -33,5 +33,8 @@ unsigned core_throttle_wait(core_throttle *t, const char *key, int64_t now);
 void core_throttle_fail(core_throttle *t, const char *key, int64_t now);
 /* Forgets key's failures. */
 void core_throttle_reset(core_throttle *t, const char *key);
+/* How many core_throttle_wait calls answered a wait (for /metrics; the
+ * lock the wait takes anyway counts them). */
+uint64_t core_throttle_refused(core_throttle *t);
 
 #endif

@@ -51,6 +51,7 @@ typedef struct http_response {
 	int status;                   /* 0: the handler answered nothing -> 500 */
 	json_t *body;                 /* owned; serialised compactly; NULL sends no body */
 	char *text;                   /* owned JSON text, sent instead of body when set */
+	const char *content_type;     /* static; NULL: application/json */
 	char allow[64];               /* Allow header for 405 */
 	const char *www_authenticate; /* static string, for 401 */
 	unsigned retry_after;         /* seconds for Retry-After (503, 429); 0: none */

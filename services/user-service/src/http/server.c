@@ -4,9 +4,10 @@
  * Content-Length against the limit (413 before reading a byte); following
  * callbacks collect the body (413 once it passes the limit, for chunked
  * uploads); the last one routes, runs the handler and queues the response;
- * MHD's completion notice writes the log line and frees the state. The
- * in-flight counter lets a stop wait for answers still being computed while
- * idle keep-alive connections do not hold it up.
+ * MHD's completion notice writes the log line, counts the request in the
+ * worker's figures (http/stats.h) and frees the state. Those figures' in-flight
+ * count lets a stop wait for answers still being computed while idle
+ * keep-alive connections do not hold it up.
  *
  * Each worker is a thread with a daemon of its own (the workers' listening
  * sockets share the port through SO_REUSEPORT, so the kernel spreads
@@ -67,6 +68,7 @@
 #include "core/sched.h"
 #include "http/response.h"
 #include "http/router.h"
+#include "http/stats.h"
 #include "retort/buf.h"
 #include "banned.h"
 
@@ -106,6 +108,7 @@ struct deadline_queue {
 
 typedef struct worker {
 	http_server *s;
+	unsigned index; /* its block in the server's http_stats */
 	struct MHD_Daemon *daemon;
 	core_sched *sched;
 	int wake_fd;          /* eventfd: the stop's nudge */
@@ -121,7 +124,8 @@ struct http_server {
 	const http_server_config *cfg;
 	worker *workers;
 	unsigned n_workers;
-	atomic_int inflight;
+	http_stats *stats; /* cfg's, or the server's own (own_stats) */
+	bool own_stats;
 	atomic_int phase;
 };
 
@@ -136,6 +140,7 @@ typedef struct request_state {
 	bool ready;   /* res holds the answer, to be sent */
 	bool answered;
 	int status;
+	unsigned slot; /* the route's label slot in http_stats */
 	struct timespec start;
 	char path[PATH_MAX_LEN];
 } request_state;
@@ -304,7 +309,8 @@ static enum MHD_Result send_response(request_state *st, struct MHD_Connection *c
 		return MHD_NO;
 	}
 	if (text)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		                        res->content_type ? res->content_type : "application/json");
 	MHD_add_response_header(r, "X-Request-ID", st->req.request_id);
 	if (res->allow[0])
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
@@ -322,19 +328,36 @@ static enum MHD_Result send_response(request_state *st, struct MHD_Connection *c
 	return ok;
 }
 
+/* The metrics label slot of a request: its route's, or for a 405 the
+ * route of a method the path does match (so a wrong method on a known path
+ * counts under that path's template), else the unmatched slot. */
+static unsigned route_slot(http_server *s, const http_route *route, http_request *req,
+                           unsigned allowed)
+{
+	const http_server_config *cfg = s->cfg;
+	if (!route && allowed) {
+		unsigned ignored;
+		http_method some = (http_method)(allowed & -allowed); /* the lowest bit */
+		route =
+		    http_router_match(cfg->routes, cfg->n_routes, some, req->path, req, &ignored);
+	}
+	return http_stats_slot(s->stats, route ? (size_t)(route - cfg->routes) : SIZE_MAX);
+}
+
 static void dispatch(http_server *s, request_state *st, http_response *res)
 {
 	const http_server_config *cfg = s->cfg;
 	http_request *req = &st->req;
+	unsigned allowed;
+	const http_route *route =
+	    http_router_match(cfg->routes, cfg->n_routes, req->method, req->path, req, &allowed);
+	st->slot = route_slot(s, route, req, allowed);
 	if (st->too_large) {
 		http_detail(res, 413, "Request Entity Too Large");
 		return;
 	}
 	req->body = st->body.data;
 	req->body_len = st->body.len;
-	unsigned allowed;
-	const http_route *route =
-	    http_router_match(cfg->routes, cfg->n_routes, req->method, req->path, req, &allowed);
 	if (!route) {
 		if (allowed)
 			http_method_not_allowed(res, allowed);
@@ -363,6 +386,7 @@ static request_state *state_new(worker *w, struct MHD_Connection *c, const char 
 		return NULL;
 	st->w = w;
 	st->conn = c;
+	st->slot = http_stats_slot(s->stats, SIZE_MAX); /* until routed */
 	clock_gettime(CLOCK_MONOTONIC, &st->start);
 	rt_buf_init(&st->body, s->cfg->max_body_bytes);
 	st->req.method = http_method_parse(method);
@@ -415,7 +439,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!(st = state_new(w, c, url, method)))
 			return MHD_NO; /* out of memory: drop the connection */
 		*req_cls = st;
-		atomic_fetch_add(&s->inflight, 1);
+		http_stats_begin(s->stats, w->index);
 		if (!declared_too_large(c, s->cfg->max_body_bytes)) {
 			/* the headers are in: the body, if any, comes next */
 			deadline_arm(&w->body, conn_state_of(c));
@@ -462,12 +486,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	/* a body that did not arrive in time is logged as 408, though the
 	 * connection was closed without an answer */
 	int status = !st->answered && cs && cs->cut ? 408 : st->status;
-	core_log_request(st->req.method_name, st->path[0] ? st->path : "-", status,
-	                 elapsed_ms(&st->start), st->req.request_id);
+	double ms = elapsed_ms(&st->start);
+	core_log_request(st->req.method_name, st->path[0] ? st->path : "-", status, ms,
+	                 st->req.request_id);
+	http_stats_end(s->stats, w->index, st->slot, st->req.method, status, ms / 1e3);
 	rt_buf_release(&st->body);
 	free(st);
 	*req_cls = NULL;
-	atomic_fetch_sub(&s->inflight, 1);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -652,6 +677,8 @@ static void stop_workers(http_server *s)
 		worker_release(w);
 	}
 	free(s->workers);
+	if (s->own_stats)
+		http_stats_free(s->stats);
 	free(s);
 }
 
@@ -669,11 +696,25 @@ int http_server_start(const http_server_config *cfg, http_server **out, char *er
 		return -1;
 	}
 	s->cfg = cfg;
-	atomic_init(&s->inflight, 0);
 	atomic_init(&s->phase, RUNNING);
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		s->workers[i].wake_fd = -1;
+		s->workers[i].index = i;
+	}
 	s->n_workers = n;
+	s->stats = cfg->stats;
+	if (!s->stats) {
+		if (http_stats_new(cfg->routes, cfg->n_routes, n, false, &s->stats)) {
+			snprintf(err, errlen, "out of memory");
+			stop_workers(s);
+			return -1;
+		}
+		s->own_stats = true;
+	} else if (http_stats_workers(s->stats) < n) {
+		snprintf(err, errlen, "the request figures were made for fewer workers");
+		stop_workers(s);
+		return -1;
+	}
 	/* the first worker binds (maybe port 0); the others join its port */
 	for (unsigned i = 0; i < n; i++) {
 		worker *w = &s->workers[i];
@@ -715,11 +756,11 @@ void http_server_stop(http_server *s, unsigned grace_s)
 	}
 	struct timespec start, tick = {0, 10 * 1000 * 1000};
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (atomic_load(&s->inflight) > 0 && elapsed_ms(&start) < grace_s * 1000.0)
+	while (http_stats_in_flight(s->stats) > 0 && elapsed_ms(&start) < grace_s * 1000.0)
 		nanosleep(&tick, NULL);
-	int left = atomic_load(&s->inflight);
+	long left = http_stats_in_flight(s->stats);
 	if (left > 0)
-		core_log(CORE_LOG_WARNING, "closing %d request(s) still running after %us", left,
+		core_log(CORE_LOG_WARNING, "closing %ld request(s) still running after %us", left,
 		         grace_s);
 	stop_workers(s);
 }

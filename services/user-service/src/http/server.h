@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "http/http.h"
+#include "http/stats.h"
 
 /* Runs before the handler of a route with auth set: fills req->auth and
  * returns 0, or answers (e.g. 401) in res and returns -1. */
@@ -39,6 +40,10 @@ typedef struct http_server_config {
 	size_t n_routes;
 	http_authenticator authenticate;
 	void *app; /* handed to handlers as req->app */
+	/* request figures for /metrics, made by the caller for these routes
+	 * and at least `workers` workers (http_stats_new); NULL: the server
+	 * keeps only its own in-flight count */
+	http_stats *stats;
 } http_server_config;
 
 typedef struct http_server http_server;

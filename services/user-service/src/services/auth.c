@@ -43,7 +43,16 @@ static void run_verify(void *arg)
 static svc_status off_loop(const svc_context *ctx, core_cpu_job_fn fn, password_job *j,
                            svc_error *err)
 {
-	if (core_cpu_pool_run(ctx->hashing, fn, j) == 0)
+	svc_stats *st = ctx->stats;
+	if (st)
+		atomic_fetch_add_explicit(&st->hashes_in_flight, 1, memory_order_relaxed);
+	int rc = core_cpu_pool_run(ctx->hashing, fn, j);
+	if (st) {
+		atomic_fetch_sub_explicit(&st->hashes_in_flight, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(rc ? &st->hashes_refused : &st->hashes_done, 1,
+		                          memory_order_relaxed);
+	}
+	if (rc == 0)
 		return SVC_OK;
 	svc_fail(err, SVC_BUSY, "Service busy, try again shortly");
 	err->retry_after = 1;

@@ -11,6 +11,7 @@
 #ifndef SERVICES_SERVICE_H
 #define SERVICES_SERVICE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "core/cpu_pool.h"
@@ -52,6 +53,16 @@ typedef struct svc_error {
 typedef core_db_result svc_rows;
 void svc_rows_free(svc_rows *rows);
 
+/* What services count for /metrics (services/metrics.h) that no lower
+ * layer sees. Shared atomics: a password hash costs ~85 ms of CPU, so
+ * three atomic adds around it are nothing, and hashing has no per-worker
+ * home (the pool's threads serve every worker). */
+typedef struct svc_stats {
+	atomic_long hashes_in_flight; /* handed to the pool, not yet back */
+	atomic_ullong hashes_refused; /* the pool's queue was full: 503 */
+	atomic_ullong hashes_done;    /* ran on the pool */
+} svc_stats;
+
 /* Everything the services work with, built once by the composition root
  * and read-only while the server runs (each worker has its own
  * connection in the pool). All borrowed. */
@@ -63,6 +74,7 @@ typedef struct svc_context {
 	core_cpu_pool *hashing;      /* password hashes run here, off the loop */
 	core_throttle *failed_email; /* failed logins per email */
 	core_throttle *failed_addr;  /* failed logins per client address */
+	svc_stats *stats;            /* counted into while serving; NULL: not counted */
 } svc_context;
 
 /* ---- for the services' own files ---- */

@@ -1,6 +1,7 @@
 /* test_throttle.c — failed-attempt counters: the limit, the growing delay
  * capped at the window, the window's end forgetting failures, reset, keys
- * kept apart, and a full table forgetting its oldest keys first. */
+ * kept apart, a full table forgetting its oldest keys first, and the count
+ * of refusals /metrics reads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,9 +31,11 @@ static void limit_then_growing_delay(void **state)
 		assert_int_equal(core_throttle_wait(t, "e:a", T0), 0);
 		core_throttle_fail(t, "e:a", T0);
 	}
+	assert_int_equal(core_throttle_refused(t), 0);
 	assert_int_equal(core_throttle_wait(t, "e:a", T0), 30);
 	assert_int_equal(core_throttle_wait(t, "e:a", T0 + 10), 20);
 	assert_int_equal(core_throttle_wait(t, "e:a", T0 + 30), 0);
+	assert_int_equal(core_throttle_refused(t), 2); /* the waits that were not 0 */
 	/* each further failure doubles the delay: 60, 120, ... up to the window */
 	int64_t now = T0 + 30;
 	unsigned expect[] = {60, 120, 240, 480, 900};
