@@ -5,7 +5,8 @@ an endpoint not implemented yet, told apart from a failure).
 
 CHECK is one of:
   wait-health     poll GET /health until it answers (up to 60 s)
-  health          GET /health is 200 {"status":"ok","service":"user-service"}
+  health          GET /health is 200 {"status":"ok","service":"user-service",
+                  "dependencies":{"database":"ok"}}
   ready           GET /ready is 200 (database reachable and at head)
   register-login  POST /auth/register a new user (201, the user's JSON), then
                   POST /auth/login (200, a bearer token pair), then GET
@@ -71,8 +72,8 @@ def wait_health(base):
 
 def health(base):
     status, body = request(base, "GET", "/health")
-    expect(status == 200 and body == {"status": "ok", "service": "user-service"},
-           "GET /health: want 200 {\"status\":\"ok\",\"service\":\"user-service\"}", (status, body))
+    want = {"status": "ok", "service": "user-service", "dependencies": {"database": "ok"}}
+    expect(status == 200 and body == want, f"GET /health: want 200 {want}", (status, body))
 
 
 def ready(base):

@@ -5,7 +5,7 @@ request ids."""
 def test_health_exact_body(service):
     status, headers, body = service.request("GET", "/health")
     assert status == 200
-    assert body == {"status": "ok", "service": "user-service"}
+    assert body == {"status": "ok", "service": "user-service", "dependencies": {"database": "ok"}}
     assert headers["content-type"] == "application/json"
 
 

@@ -34,7 +34,7 @@ def test_under_limit_is_routed(migrated, start_service):
 def test_large_header_block_is_served(service):
     headers = {f"X-Filler-{i}": "f" * 4000 for i in range(3)}
     status, _, body = service.request("GET", "/health", headers=headers)
-    assert (status, body) == (200, {"status": "ok", "service": "user-service"})
+    assert (status, body) == (200, {"status": "ok", "service": "user-service", "dependencies": {"database": "ok"}})
 
 
 def test_header_block_over_the_connection_memory_431(service):
