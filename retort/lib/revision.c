@@ -160,7 +160,9 @@ static bool valid_rev_id(const char *id)
 	size_t n = strlen(id);
 	if (n == 0 || n > 32)
 		return false;
-	return strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+	/* as script_file.c reads them: no leading '.' */
+	return id[0] != '.' &&
+	       strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") == n;
 }
 
 static const rt_script *find_exact(const rt_graph *g, const char *id)
@@ -179,7 +181,9 @@ static int choose_revision_id(const rt_graph *g, const char *wanted, rev_plan *p
 		if (!valid_rev_id(wanted))
 			return rt_error_set(
 			    err, RT_ERR_USAGE,
-			    "invalid revision id '%s': use 1 to 32 letters, digits or '_'", wanted);
+			    "invalid revision id '%s': use 1 to 32 letters, digits, '_' or '.' "
+			    "(not first)",
+			    wanted);
 		if (find_exact(g, wanted))
 			return rt_error_set(err, RT_ERR_REVISION,
 			                    "revision id '%s' is already present", wanted);

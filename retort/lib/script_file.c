@@ -115,9 +115,13 @@ static bool is_marker(const line *ln, size_t *word)
 	return !isspace((unsigned char)ln->s[i + 7]);
 }
 
+/* Revision ids: letters, digits, '_' and '.' (Alembic allows ids such as
+ * "1.0"; it refuses '-', '+' and '@', which retort's targets use), never a
+ * leading '.' (the file would be hidden from the versions listing). Labels
+ * also allow '-'. */
 static bool id_char(unsigned char c, bool label)
 {
-	return isalnum(c) || c == '_' || (label && (c == '-' || c == '.'));
+	return isalnum(c) || c == '_' || c == '.' || (label && c == '-');
 }
 
 /* Checks one revision id or label at ln->s[off..off+len). */
@@ -132,13 +136,13 @@ static int check_id(parse *p, const line *ln, size_t off, size_t len, enum key k
 		                   "empty %s in '%s:'", what, key_names[k]);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)ln->s[off + i];
-		if (!id_char(c, label))
+		if (!id_char(c, label) || (i == 0 && c == '.'))
 			return rt_error_at(p->err, RT_ERR_PARSE, p->path, ln->no,
 			                   (int)(off + i) + 1,
 			                   "invalid character '%c' in %s '%.*s': use letters, "
 			                   "digits%s",
 			                   isprint(c) ? c : '?', what, (int)len, ln->s + off,
-			                   label ? ", '_', '-' or '.'" : " and '_'");
+			                   label ? ", '_', '-' or '.'" : ", '_' and '.' (not first)");
 	}
 	if (!label && len > MAX_REVISION_LEN)
 		return rt_error_at(p->err, RT_ERR_PARSE, p->path, ln->no, (int)off + 1,

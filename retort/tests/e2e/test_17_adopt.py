@@ -76,7 +76,7 @@ BRANCHED = [
      'op.drop_table("orders")'),
     ("0003_merge", "merge core and billing", "0003", '("0002", "b1")', "None", "None",
      "pass", "pass"),
-    ("0004_email_index", "index on email", "0004", '"0003"', "None", "None",
+    ("email_index", "index on email", "1.0", '"0003"', "None", "None",
      'op.create_index("ix_users_email", "users", ["email"], unique=True)',
      'op.drop_index("ix_users_email", table_name="users")'),
 ]
@@ -281,7 +281,7 @@ def test_from_alembic_peer(peer, databases, tmp_path):
 @pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
 def test_from_alembic_branched(branched, databases, tmp_path, dialect):
     """Two roots with labels, a depends_on naming a label, a tuple merge,
-    ids that are not hex: the same graph as Alembic's, the same schema as
+    ids that are not hex ("0001", "b1", "1.0"): the same graph as Alembic's, the same schema as
     `alembic upgrade heads`, and back to empty."""
     alembic_db = databases.new(dialect)
     db = databases.new(dialect)
@@ -289,14 +289,15 @@ def test_from_alembic_branched(branched, databases, tmp_path, dialect):
     a = Adopter(tmp_path / "proj", db)
 
     proc = a.run("adopt", "--from-alembic", str(branched / "shop"))
+    # Alembic's file names where they start with the id, else <id>_<slug>
     assert sorted(p.name for p in a.versions.iterdir()) == sorted(
-        f"{b[0]}.sql" for b in BRANCHED), describe(proc)
+        [f"{b[0]}.sql" for b in BRANCHED[:-1]] + ["1.0_index_on_email.sql"]), describe(proc)
     assert retort_graph(a.versions) == alembic_graph(branched / "shop")
     assert header(a.versions / "0002_orders.sql")["Depends On"] == ["b1"]
     assert "version_table = alembic_version_shop" in a.ini.read_text()
 
     a.run("upgrade", "heads")
-    assert db.version("alembic_version_shop") == ["0004"]
+    assert db.version("alembic_version_shop") == ["1.0"]
     assert user_schema(db) == user_schema(alembic_db)
     a.run("downgrade", "base")
     assert [t for t in db.tables() if not t.startswith("alembic_version")] == []
@@ -460,10 +461,10 @@ def test_baseline_sqlite(branched, databases, tmp_path):
 
     proc = a.run("adopt")
     assert [p.name for p in a.versions.iterdir()] == [
-        "0004_baseline_adopted_from_alembic.sql"], describe(proc)
+        "1.0_baseline_adopted_from_alembic.sql"], describe(proc)
     assert "Setting version_table" not in proc.stdout, describe(proc)
     assert db.path.read_bytes() == before, "adopt must not change the database"
-    assert a.run("current").stdout.split() == ["0004", "(head)"]
+    assert a.run("current").stdout.split() == ["1.0", "(head)"]
     assert a.run("check").returncode == 0
 
     add_column(a.root / "models", "items", "sku VARCHAR(20)")

@@ -269,6 +269,8 @@ static const bad_case bad[] = {
     {"empty file", "", "missing 'Revision ID:' header", 1, 0},
     {"bad revision character", "-- Revision ID: ab-c\n-- Revises:\n",
      "invalid character '-' in revision id 'ab-c'", 1, 19},
+    {"leading dot in revision id", "-- Revision ID: .1\n-- Revises:\n",
+     "invalid character '.' in revision id '.1'", 1, 17},
     {"revision id too long", "-- Revision ID: abcdefghijklmnopqrstuvwxyz_012345\n",
      "longer than 32 characters", 1, 17},
     {"empty revision id", "-- Revision ID:\n-- Revises:\n", "empty revision id", 1, 16},
