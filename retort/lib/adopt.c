@@ -1,10 +1,13 @@
 /* adopt.c — rt_ctx_adopt: taking over a history and database Alembic
- * managed (see retort/migrate.h).
+ * managed (see retort/migrate.h). This file is --from-alembic: the history
+ * read through Alembic (alembic_import.c) becomes retort scripts; the
+ * baseline form is adopt_baseline.c.
  *
- * Both forms plan every file first — rendered in memory, each script parsed
- * back with the same parser the graph uses, every target checked — and
- * write only when the whole plan holds, so a refusal leaves nothing behind.
- * retort.ini is edited last, one key (ini_edit.c).
+ * The import plans every file first — rendered in memory, each script
+ * parsed back with the same parser the graph uses, the whole set loaded as
+ * a graph from a scratch directory — and writes only when the whole plan
+ * holds, so a refusal leaves nothing behind. retort.ini is edited last,
+ * one key (ini_edit.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,7 +39,8 @@ static int plan_add(plan *p, const char *path, const char *text, rt_error *err)
 {
 	if (p->n == p->cap_paths) {
 		size_t cap = p->cap_paths;
-		const char **gp = rt__arena_grow(p->a, p->paths, p->n, &p->cap_paths, sizeof(char *));
+		const char **gp =
+		    rt__arena_grow(p->a, p->paths, p->n, &p->cap_paths, sizeof(char *));
 		const char **gt = rt__arena_grow(p->a, p->texts, p->n, &cap, sizeof(char *));
 		if (!gp || !gt)
 			return nomem(err);
@@ -140,13 +144,14 @@ static const char *body(rt__arena *a, const char *sql)
 
 /* Renders r as a retort script and parses it back, so an id or label
  * retort cannot carry is refused here, naming Alembic's file. */
-static int render_revision(rt__arena *a, const rt__alembic_rev *r, rt_dialect d,
-                           const char *path, const char **text, rt_error *err)
+static int render_revision(rt__arena *a, const rt__alembic_rev *r, rt_dialect d, const char *path,
+                           const char **text, rt_error *err)
 {
 	const char *base = strrchr(r->source, '/');
-	const char *msg = rt__arena_printf(a, "%s\n\nImported from Alembic's %s (offline SQL for %s)",
-	                                   *r->message ? r->message : r->revision,
-	                                   base ? base + 1 : r->source, rt_dialect_name(d));
+	const char *msg =
+	    rt__arena_printf(a, "%s\n\nImported from Alembic's %s (offline SQL for %s)",
+	                     *r->message ? r->message : r->revision, base ? base + 1 : r->source,
+	                     rt_dialect_name(d));
 	if (!msg)
 		return nomem(err);
 	rt__script_spec spec = {
@@ -231,8 +236,7 @@ static char *heads_text(const rt__alembic_history *h)
 	return s;
 }
 
-static int set_version_table(rt_ctx *ctx, const char *table, rt_adopt_result *out,
-                             rt_error *err)
+static int set_version_table(rt_ctx *ctx, const char *table, rt_adopt_result *out, rt_error *err)
 {
 	out->version_table = strdup(table);
 	if (!out->version_table)
@@ -280,8 +284,8 @@ static int import_alembic(rt_ctx *ctx, rt__arena *a, const rt_adopt_opts *opts,
 		rc = nomem(err);
 	for (size_t i = 0; !rc && i < h.n; i++)
 		rt__ctx_log(ctx, RT_LOG_INFO, "Imported %s%s%s, %s", h.revs[i].revision,
-		            h.revs[i].n_down ? " <- " : "", h.revs[i].n_down ? h.revs[i].downs[0] : "",
-		            h.revs[i].message);
+		            h.revs[i].n_down ? " <- " : "",
+		            h.revs[i].n_down ? h.revs[i].downs[0] : "", h.revs[i].message);
 	return rc ? rc : rt__ctx_reload(ctx, err);
 }
 

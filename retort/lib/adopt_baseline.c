@@ -66,7 +66,8 @@ static int check_models_dir(rt__arena *a, const rt_config *cfg, bool force, cons
 	if (strpbrk(*dir, "*?["))
 		return rt_error_set(err, RT_ERR_CONFIG,
 		                    "models is a glob ('%s'); adopt writes a directory of model "
-		                    "files", *dir);
+		                    "files",
+		                    *dir);
 	if (force || !rt__fs_is_dir(*dir))
 		return 0;
 	char **names;
@@ -74,9 +75,10 @@ static int check_models_dir(rt__arena *a, const rt_config *cfg, bool force, cons
 	int rc = rt__fs_list(a, *dir, ".sql", &names, &n, err);
 	if (rc || !n)
 		return rc;
-	rc = rt_error_set(err, RT_ERR_STATE, "%s already holds %zu model file%s (%s%s); nothing "
-	                                     "written", *dir, n, n == 1 ? "" : "s", names[0],
-	                  n > 1 ? ", ..." : "");
+	rc = rt_error_set(err, RT_ERR_STATE,
+	                  "%s already holds %zu model file%s (%s%s); nothing "
+	                  "written",
+	                  *dir, n, n == 1 ? "" : "s", names[0], n > 1 ? ", ..." : "");
 	rt_error_hint(err, "pass --force to overwrite them with the database's schema");
 	return rc;
 }
@@ -98,9 +100,9 @@ static int check_versions_empty(const rt_ctx *ctx, rt_error *err)
 static int read_rows(rt_ctx *ctx, rt__arena *a, const char *vt, rt__rows *rows, rt_error *err)
 {
 	rt_buf sql = RT_BUF_INIT;
-	int rc = rt__vt_select_sql(&sql, vt) ? nomem(err)
-	                                     : ctx->db->ops->query_table(ctx->db, a, vt, sql.data,
-	                                                                 rows, err);
+	int rc = rt__vt_select_sql(&sql, vt)
+	             ? nomem(err)
+	             : ctx->db->ops->query_table(ctx->db, a, vt, sql.data, rows, err);
 	rt_buf_release(&sql);
 	return rc;
 }
@@ -153,8 +155,8 @@ static int baseline_sql(const rt__schema *live, rt__arena *a, rt_buf *up, rt_buf
 	int rc = rt__compare(&empty, live, &ops, &diags, err);
 	rc = rc ? rc : rt__ops_order(&ops, err);
 	rc = rc ? rc : rt__ops_inverse(&ops, &inv, err);
-	if (!rc && (rt__render_sql(up, &ops, live->dialect) ||
-	            rt__render_sql(down, &inv, live->dialect)))
+	if (!rc &&
+	    (rt__render_sql(up, &ops, live->dialect) || rt__render_sql(down, &inv, live->dialect)))
 		rc = nomem(err);
 	return rc;
 }
@@ -165,7 +167,8 @@ static int drift_error(const rt__ops *ops, rt_error *err)
 {
 	rt_buf what = RT_BUF_INIT;
 	for (size_t i = 0; i < ops->n && what.len < 400; i++) {
-		if ((what.len && rt_buf_puts(&what, "; ")) || rt__render_summary(&what, &ops->ops[i]))
+		if ((what.len && rt_buf_puts(&what, "; ")) ||
+		    rt__render_summary(&what, &ops->ops[i]))
 			break;
 	}
 	int rc = rt_error_set(err, RT_ERR_STATE,
@@ -212,8 +215,8 @@ static int check_round_trip(rt_ctx *ctx, rt__arena *a, const rt__schema *live,
 	if (rc || !tmp)
 		return rc ? rc : nomem(err);
 	if (!mkdtemp(tmp))
-		return rt_error_set(err, RT_ERR_IO, "cannot create a directory in '%s': %s",
-		                    parent, strerror(errno));
+		return rt_error_set(err, RT_ERR_IO, "cannot create a directory in '%s': %s", parent,
+		                    strerror(errno));
 	const char **paths = rt__arena_array(a, n + 1, sizeof(char *));
 	size_t made = 0;
 	rc = paths ? 0 : nomem(err);
@@ -243,8 +246,8 @@ static int check_round_trip(rt_ctx *ctx, rt__arena *a, const rt__schema *live,
 
 /* The baseline script, through rt_ctx_revision (a root: the graph is
  * empty); rev NULL picks a new id. */
-static int write_script(rt_ctx *ctx, const char *rev, const rt_buf *up,
-                        const rt_buf *down, char **path, rt_error *err)
+static int write_script(rt_ctx *ctx, const char *rev, const rt_buf *up, const rt_buf *down,
+                        char **path, rt_error *err)
 {
 	/* one line: it names the file too (<rev>_baseline_adopted_...) */
 	const char *msg = rev ? "baseline adopted from Alembic" : "baseline adopted by retort";

@@ -35,10 +35,11 @@
 #include "util/spawn.h"
 #include "banned.h"
 
-/* argv: script_dir, database_url. Records: revision ID PATH, down ID,
+/* argv: script_dir; the environment: DATABASE_URL. Records: revision ID PATH, down ID,
  * label L, depends ID, message M, date D, upgrade SQL, downgrade SQL, end;
  * then version_table NAME; or error KIND MESSAGE (exit 3). stdout and fd 1
  * of the env.py's own prints go to stderr; the records to a copy of fd 1. */
+/* clang-format off */
 static const char helper_py[] =
     "import functools, os, re, sys\n"
     "proto = os.fdopen(os.dup(1), \"w\")\n"
@@ -59,7 +60,7 @@ static const char helper_py[] =
     "    from alembic.script import ScriptDirectory\n"
     "except ImportError as e:\n"
     "    fail(\"noalembic\", str(e))\n"
-    "script_dir, url = os.path.abspath(sys.argv[1]), sys.argv[2]\n"
+    "script_dir, url = os.path.abspath(sys.argv[1]), os.environ[\"DATABASE_URL\"]\n"
     "ini = os.path.join(os.path.dirname(script_dir), \"alembic.ini\")\n"
     "cfg = Config(ini if os.path.isfile(ini) else None)\n"
     "if cfg.config_file_name is None:\n"
@@ -123,8 +124,8 @@ static const char helper_py[] =
     "    put(\"version_table\", version_table[0] if version_table else \"alembic_version\")\n"
     "except Exception as e:\n"
     "    fail(\"alembic\", \"%s: %s\" % (type(e).__name__, e))\n"
-    "proto.flush()\n"
-    ;
+    "proto.flush()\n";
+/* clang-format on */
 
 #define HELPER_OUTPUT_LIMIT (64u << 20) /* the whole history's SQL */
 
@@ -188,8 +189,8 @@ static int push(rt__arena *a, const char ***list, size_t *n, const char *v)
 
 static int protocol_error(reader *r, const char *what)
 {
-	return rt_error_set(r->err, RT_ERR_CONFIG,
-	                    "unexpected output from the Alembic helper (%s)", what);
+	return rt_error_set(r->err, RT_ERR_CONFIG, "unexpected output from the Alembic helper (%s)",
+	                    what);
 }
 
 /* A revision's field; f[0] is the record kind. */
@@ -223,7 +224,8 @@ static int record(reader *r, char **f, size_t nf)
 	rt__alembic_history *h = r->h;
 	if (!strcmp(f[0], "revision") && nf == 3 && !r->cur) {
 		if (h->n == r->cap) {
-			rt__alembic_rev *g = rt__arena_grow(r->a, h->revs, h->n, &r->cap, sizeof(*g));
+			rt__alembic_rev *g =
+			    rt__arena_grow(r->a, h->revs, h->n, &r->cap, sizeof(*g));
 			if (!g)
 				return nomem(r->err);
 			h->revs = g;
@@ -247,8 +249,7 @@ static int record(reader *r, char **f, size_t nf)
 }
 
 /* The helper's "error KIND MESSAGE" record, as the user's error. */
-static int helper_error(const char *python, const char *dir, char **f, size_t nf,
-                        rt_error *err)
+static int helper_error(const char *python, const char *dir, char **f, size_t nf, rt_error *err)
 {
 	const char *msg = nf > 2 ? f[2] : "";
 	if (!strcmp(f[1], "noalembic")) {
@@ -307,8 +308,10 @@ static int parse_output(reader *r, const char *python, const char *dir, const rt
 static int check_script_dir(rt__arena *a, const char *dir, rt_error *err)
 {
 	if (!rt__fs_is_dir(dir))
-		return rt_error_set(err, RT_ERR_CONFIG, "'%s' is not an Alembic script directory: "
-		                                        "no such directory", dir);
+		return rt_error_set(err, RT_ERR_CONFIG,
+		                    "'%s' is not an Alembic script directory: "
+		                    "no such directory",
+		                    dir);
 	char *env_py = rt__fs_join(a, dir, "env.py");
 	if (!env_py)
 		return nomem(err);
@@ -331,7 +334,8 @@ int rt__alembic_read(rt__arena *a, const char *python, const char *script_dir,
 	char *env_url = rt__arena_printf(a, "DATABASE_URL=%s", database_url);
 	if (!env_url)
 		return nomem(err);
-	const char *argv[] = {python, "-c", helper_py, script_dir, database_url, NULL};
+	/* the URL only in the environment: argv is visible to every user */
+	const char *argv[] = {python, "-c", helper_py, script_dir, NULL};
 	const char *env[] = {env_url, "PYTHONDONTWRITEBYTECODE=1", NULL};
 	rt_buf o, e;
 	rt_buf_init(&o, HELPER_OUTPUT_LIMIT);
@@ -345,7 +349,8 @@ int rt__alembic_read(rt__arena *a, const char *python, const char *script_dir,
 	reader r = {.a = a, .h = out, .err = err};
 	rc = rc ? rc : parse_output(&r, python, script_dir, &o, &e, status);
 	if (!rc && !out->n)
-		rc = rt_error_set(err, RT_ERR_CONFIG, "'%s' holds no Alembic revisions", script_dir);
+		rc =
+		    rt_error_set(err, RT_ERR_CONFIG, "'%s' holds no Alembic revisions", script_dir);
 	rt_buf_release(&o);
 	rt_buf_release(&e);
 	return rc;

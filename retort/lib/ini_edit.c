@@ -116,7 +116,8 @@ int rt__ini_edit(const char *text, const char *section, const char *key, const c
                  rt_buf *out, rt_error *err)
 {
 	if (strpbrk(value, "\r\n"))
-		return rt_error_set(err, RT_ERR_USAGE, "a value for '%s' cannot hold a newline", key);
+		return rt_error_set(err, RT_ERR_USAGE, "a value for '%s' cannot hold a newline",
+		                    key);
 	edit_point ep;
 	find_point(text, section, key, &ep);
 	size_t len = strlen(text);

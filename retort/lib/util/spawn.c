@@ -43,7 +43,8 @@ static char **child_env(const char *const *env_set)
 		bool replaced = false;
 		for (size_t j = 0; j < extra && !replaced; j++) {
 			size_t len = name_len(env_set[j]);
-			replaced = name_len(environ[i]) == len && !strncmp(environ[i], env_set[j], len);
+			replaced =
+			    name_len(environ[i]) == len && !strncmp(environ[i], env_set[j], len);
 		}
 		if (!replaced)
 			env[k++] = environ[i];
@@ -96,8 +97,8 @@ static int wait_child(pid_t pid, int *status, rt_error *err)
 	return 0;
 }
 
-int rt__spawn_run(const char *const *argv, const char *const *env_set, rt_buf *out,
-                  rt_buf *errout, int *status, rt_error *err)
+int rt__spawn_run(const char *const *argv, const char *const *env_set, rt_buf *out, rt_buf *errout,
+                  int *status, rt_error *err)
 {
 	int po[2], pe[2];
 	if (pipe2(po, O_CLOEXEC))

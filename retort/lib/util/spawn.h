@@ -15,7 +15,7 @@
  * Errors: RT_ERR_IO "cannot run 'python3': No such file or directory" when
  * the program cannot be started; RT_ERR_NOMEM when the output overflows a
  * buffer's limit (the child is still waited for). */
-int rt__spawn_run(const char *const *argv, const char *const *env_set, rt_buf *out,
-                  rt_buf *errout, int *status, rt_error *err);
+int rt__spawn_run(const char *const *argv, const char *const *env_set, rt_buf *out, rt_buf *errout,
+                  int *status, rt_error *err);
 
 #endif
