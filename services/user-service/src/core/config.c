@@ -204,6 +204,13 @@ static int check(core_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "METRICS_ADDR is set but METRICS_ENABLED=false: unset one");
 		return -1;
 	}
+	/* the listeners share ports (SO_REUSEPORT): on the API's port the
+	 * kernel would hand the API's clients to the metrics server and back */
+	if (cfg->metrics_addr.host && cfg->metrics_addr.port &&
+	    cfg->metrics_addr.port == cfg->port) {
+		snprintf(err, errlen, "METRICS_ADDR must not use the API's PORT (%ld)", cfg->port);
+		return -1;
+	}
 	if (cfg->jwt_secret_key && !*cfg->jwt_secret_key) {
 		free(cfg->jwt_secret_key);
 		cfg->jwt_secret_key = NULL;

@@ -211,6 +211,10 @@ def test_bad_metrics_addr_refuses_to_start(migrated, start_service):
         svc = start_service(migrated, wait=False, METRICS_ADDR=bad)
         assert svc.proc.wait(timeout=30) == 1
         assert "METRICS_ADDR must be host:port" in svc.log(), svc.log()
+    port = free_port()
+    svc = start_service(migrated, wait=False, PORT=port, METRICS_ADDR=f"127.0.0.1:{port}")
+    assert svc.proc.wait(timeout=30) == 1
+    assert f"METRICS_ADDR must not use the API's PORT ({port})" in svc.log(), svc.log()
 
 
 class Prometheus:
