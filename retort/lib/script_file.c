@@ -105,13 +105,24 @@ static bool is_blank(const line *ln)
 	return skip_blanks(ln->s, 0, ln->len) == ln->len;
 }
 
-/* A marker is "-- retort:" followed directly by a word. */
+/* "-- retort:" comments that annotate a statement inside a section rather
+ * than open one: read by whoever they are for (lint), kept as SQL here. */
+static const char *const annotations[] = {"lint-ignore"};
+
+/* A marker is "-- retort:" followed directly by a word, other than an
+ * annotation's. */
 static bool is_marker(const line *ln, size_t *word)
 {
 	size_t i = comment_body(ln);
 	if (!i || ln->len - i < 8 || strncasecmp(ln->s + i, "retort:", 7))
 		return false;
 	*word = i + 7;
+	for (size_t k = 0; k < sizeof(annotations) / sizeof(annotations[0]); k++) {
+		size_t n = strlen(annotations[k]);
+		if (ln->len - *word >= n && !strncasecmp(ln->s + *word, annotations[k], n) &&
+		    (ln->len - *word == n || isspace((unsigned char)ln->s[*word + n])))
+			return false;
+	}
 	return !isspace((unsigned char)ln->s[i + 7]);
 }
 

@@ -7,6 +7,7 @@
 #include "retort/config.h"
 #include "retort/error.h"
 #include "retort/graph.h"
+#include "retort/lint.h"
 #include "retort/migrate.h"
 #include "retort/script.h"
 #include "retort/url.h"

@@ -60,6 +60,8 @@ typedef struct rt__constraint {
 	                        * "SET DEFAULT", "RESTRICT" */
 	const char *on_update;
 	bool deferrable, initially_deferred;
+	bool not_valid; /* ALTER TABLE ... ADD ... NOT VALID (PostgreSQL): existing
+	                 * rows not checked yet; what lint looks for */
 	/* checks */
 	const char *check_expr;
 	rt__srcpos pos;

@@ -149,7 +149,7 @@ static int index_key(parser *p, rt__index *ix)
 static int create_index(parser *p, rt__ddl_stmt *st, rt_dialect dialect, bool unique)
 {
 	(void)dialect;
-	accept(p, "concurrently");
+	st->concurrently = accept(p, "concurrently");
 	st->if_not_exists = accept_if_not_exists(p);
 	if (is_kw(p, "on"))
 		return OTHER_STMT; /* PostgreSQL names it; we cannot know the name */
@@ -393,7 +393,7 @@ static int alter_enum(parser *p, rt__ddl_stmt *st, rt_dialect dialect)
 static int drop_object(parser *p, rt__ddl_stmt *st, rt__ddl_kind kind)
 {
 	if (kind == RT__DDL_DROP_INDEX)
-		accept(p, "concurrently");
+		st->concurrently = accept(p, "concurrently");
 	st->if_exists = accept2(p, "if", "exists");
 	int rc = rt__ddlp_need_name(p, &st->name, "a name after DROP");
 	if (rc || is_punct(p, ","))

@@ -86,6 +86,7 @@ typedef struct rt__ddl_stmt {
 	const char *anchor; /* ALTER TYPE ADD VALUE ... BEFORE/AFTER anchor, or NULL */
 	bool anchor_before;
 	bool if_exists, if_not_exists;
+	bool concurrently; /* CREATE/DROP INDEX CONCURRENTLY (PostgreSQL) */
 	rt__srcpos pos;
 } rt__ddl_stmt;
 

@@ -264,7 +264,9 @@ static int constraint_tail(parser *p, rt__constraint *c)
 			c->deferrable = true;
 		else if (accept2(p, "not", "deferrable"))
 			c->deferrable = false;
-		else if (accept2(p, "not", "valid") || accept2(p, "no", "inherit"))
+		else if (accept2(p, "not", "valid"))
+			c->not_valid = true;
+		else if (accept2(p, "no", "inherit"))
 			continue;
 		else if (accept(p, "initially"))
 			rc = accept(p, "deferred") ? (c->initially_deferred = true, 0)
