@@ -4,9 +4,11 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <getopt.h>
 
+#include "cmd_lint.h"
 #include "commands.h"
 #include "format.h"
 #include "banned.h"
@@ -105,6 +107,25 @@ static void report(const rt_autogen *ag)
 		fprintf(stderr, "WARN  [retort] %s\n", ag->warnings[i]);
 }
 
+/* Prints the lint findings of the script autogenerate just wrote, for the
+ * review it now needs. The script is written either way, so the exit
+ * status stays 0; a lint failure is a warning. */
+static void lint_written(cli_env *env, const char *path)
+{
+	const rt_graph *g = rt_ctx_graph(env->ctx);
+	const rt_script *s = NULL;
+	for (size_t i = 0; !s && i < rt_graph_count(g); i++)
+		if (!strcmp(rt_graph_at(g, i)->path, path))
+			s = rt_graph_at(g, i);
+	rt_error err;
+	rt_error_clear(&err);
+	rt_lint_report r = {0};
+	if (s && rt_ctx_lint(env->ctx, s, RT_DIALECT_NONE, &r, &err) != 0)
+		fprintf(stderr, "WARN  [retort] cannot lint '%s': %s\n", path, err.message);
+	cmd_lint_print(stderr, &r);
+	rt_lint_report_release(&r);
+}
+
 static int run(cli_env *env, void *p)
 {
 	revision_args *args = p;
@@ -130,6 +151,8 @@ static int run(cli_env *env, void *p)
 	if (rc != 0)
 		return cli_fail(&err);
 	fmt_generated(stdout, path);
+	if (args->autogenerate)
+		lint_written(env, path);
 	free(path);
 	return 0;
 }

@@ -109,6 +109,16 @@ static const cmd_def commands[] = {
      "                       retort.ini, RETORT_ALEMBIC_PYTHON, or python3); sets\n"
      "                       version_table to Alembic's; the database is not changed\n"
      "  --force              write over model (or script) files that exist\n"},
+    {"lint", &cmd_lint, CMD_NEEDS_CTX,
+     "Review migration scripts for data loss, long locks and unsafe changes",
+     "usage: retort lint [--strict] [--dialect NAME] [REV | RANGE]\n"
+     "\n"
+     "Lints the head script(s), the revision REV, or RANGE ([start]:[end], as\n"
+     "history -r). Reads the scripts only; the dialect is the database URL's.\n"
+     "Exit 1 when an error-level finding remains. Silence one finding with\n"
+     "'-- retort:lint-ignore CODE reason' on the line above its statement.\n"
+     "  --strict          exit 1 on warnings too\n"
+     "  --dialect NAME    postgresql or sqlite, instead of the URL's\n"},
     {"merge", &cmd_merge, CMD_NEEDS_CTX, "Merge two or more revisions together",
      "usage: retort merge [-m MSG] [--rev-id ID] [--branch-label LABEL] REV...\n"
      "\n"

@@ -115,5 +115,6 @@ extern const cmd_steps cmd_history;
 extern const cmd_steps cmd_check;
 extern const cmd_steps cmd_inspect;
 extern const cmd_steps cmd_adopt;
+extern const cmd_steps cmd_lint;
 
 #endif
