@@ -120,6 +120,7 @@ static void lint_written(cli_env *env, const char *path)
 	rt_error err;
 	rt_error_clear(&err);
 	rt_lint_report r = {0};
+	fflush(stdout); /* after "Generating ...", also when both go to one pipe */
 	if (s && rt_ctx_lint(env->ctx, s, RT_DIALECT_NONE, &r, &err) != 0)
 		fprintf(stderr, "WARN  [retort] cannot lint '%s': %s\n", path, err.message);
 	cmd_lint_print(stderr, &r);
