@@ -54,9 +54,9 @@ static int parse(cli_env *env, int argc, char **argv, void *p)
 		case OPT_DIALECT:
 			a->dialect = rt_dialect_from_name(optarg);
 			if (a->dialect == RT_DIALECT_NONE)
-				return cli_usage_error(env->cmd,
-				                       "unknown dialect '%s' (postgresql or sqlite)",
-				                       optarg);
+				return cli_usage_error(
+				    env->cmd, "unknown dialect '%s' (postgresql or sqlite)",
+				    optarg);
 			break;
 		default:
 			return cli_option_other(env, c, argv);

@@ -136,7 +136,8 @@ static int volatile_call(const check *c, const char *expr, const char **out)
 		return ignored.code == RT_ERR_NOMEM ? -RT_ERR_NOMEM : 0;
 	for (size_t i = 0; i + 1 < lx.ntoks && !*out; i++) {
 		const rt__token *t = &lx.toks[i], *next = &lx.toks[i + 1];
-		if (t->kind != RT__TOK_WORD || next->kind != RT__TOK_PUNCT || strcmp(next->text, "("))
+		if (t->kind != RT__TOK_WORD || next->kind != RT__TOK_PUNCT ||
+		    strcmp(next->text, "("))
 			continue;
 		for (size_t k = 0; volatile_functions[k] && !*out; k++)
 			if (!strcmp(t->value, volatile_functions[k]))
@@ -276,8 +277,7 @@ static int index_rules(check *c, const char *table, bool concurrently, const cha
 static int stmt_create_index(check *c)
 {
 	const char *what = rt__arena_printf(c->sc->a, "create index %s", c->st->name);
-	return what ? index_rules(c, c->st->table->name, c->st->concurrently, what)
-	            : -RT_ERR_NOMEM;
+	return what ? index_rules(c, c->st->table->name, c->st->concurrently, what) : -RT_ERR_NOMEM;
 }
 
 static int stmt_drop_index(check *c)
@@ -380,8 +380,8 @@ static const stmt_fn statements[] = {
     [RT__DDL_DROP_INDEX] = stmt_drop_index,
 };
 
-int rt__lint_statement(rt__lint_scope *sc, const rt__ddl_stmt *st, const rt__lexed *lx,
-                       size_t stmt, int line, rt__lint_hits *out)
+int rt__lint_statement(rt__lint_scope *sc, const rt__ddl_stmt *st, const rt__lexed *lx, size_t stmt,
+                       int line, rt__lint_hits *out)
 {
 	check c = {sc, st, lx, stmt, line, out};
 	size_t k = (size_t)st->kind;

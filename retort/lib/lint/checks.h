@@ -40,7 +40,7 @@ void rt__lint_scope_init(rt__lint_scope *sc, rt__arena *a);
  * lx, for the statements the parser runs verbatim), whose first token is on
  * file line `line`, appending hits to out, then records in sc what the
  * statement did. 0 or -RT_ERR_NOMEM. */
-int rt__lint_statement(rt__lint_scope *sc, const rt__ddl_stmt *st, const rt__lexed *lx,
-                       size_t stmt, int line, rt__lint_hits *out);
+int rt__lint_statement(rt__lint_scope *sc, const rt__ddl_stmt *st, const rt__lexed *lx, size_t stmt,
+                       int line, rt__lint_hits *out);
 
 #endif

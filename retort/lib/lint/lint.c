@@ -45,7 +45,8 @@ static int replay(rt__arena *a, rt__schema *s, const rt_script *sc, rt_dialect d
 		return 0;
 	rt__stmt *stmts;
 	size_t n;
-	int rc = rt__sql_split(a, sc->path, sec->sql, sec->len, sec->line, dialect, &stmts, &n, err);
+	int rc =
+	    rt__sql_split(a, sc->path, sec->sql, sec->len, sec->line, dialect, &stmts, &n, err);
 	rt__schema scratch;
 	rt__schema_init(&scratch, a, dialect);
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -112,9 +113,8 @@ int rt_ctx_lint(rt_ctx *ctx, const rt_script *s, rt_dialect dialect, rt_lint_rep
 	rt__lint_hits hits = {&a, NULL, 0, 0};
 	int rc = schema_before(&a, rt_ctx_graph(ctx), s, dialect, &before, err);
 	if (!rc) {
-		rt__lint_input in = {s->path,          sec->sql, sec->len, sec->line,
-		                     dialect,          sec->transaction,   &before,
-		                     rt_ctx_config(ctx)};
+		rt__lint_input in = {s->path, sec->sql,         sec->len, sec->line,
+		                     dialect, sec->transaction, &before,  rt_ctx_config(ctx)};
 		rc = rt__lint_section(&in, &hits, err);
 	}
 	for (size_t i = 0; !rc && i < hits.n; i++)

@@ -193,8 +193,9 @@ static void test_cases(void **state)
 		char got[512];
 		run_case(&cases[i], got, sizeof(got));
 		if (strcmp(got, cases[i].want))
-			fail_msg("case %zu (%s, %s):\n%s\nwant \"%s\"\ngot  \"%s\"", i, cases[i].rule,
-			         rt_dialect_name(cases[i].dialect), cases[i].sql, cases[i].want, got);
+			fail_msg("case %zu (%s, %s):\n%s\nwant \"%s\"\ngot  \"%s\"", i,
+			         cases[i].rule, rt_dialect_name(cases[i].dialect), cases[i].sql,
+			         cases[i].want, got);
 	}
 }
 
@@ -222,7 +223,8 @@ static void test_every_rule_has_cases(void **state)
 			neg = neg || !cases[i].positive;
 		}
 		if (!pos || !neg)
-			fail_msg("rule %s lacks a %s case", rules[r].code, pos ? "negative" : "positive");
+			fail_msg("rule %s lacks a %s case", rules[r].code,
+			         pos ? "negative" : "positive");
 		assert_non_null(rules[r].why);
 		assert_non_null(rules[r].safer);
 	}
