@@ -61,12 +61,15 @@ static bool is_pg(const check *c)
 }
 
 /* Whether the rules look at table: it existed before the script and is
- * ours. */
+ * ours. An unqualified name lives in the default schema, which is what a
+ * dotted glob (public.*) is matched against: lint does not connect to ask
+ * for the search_path, so it takes PostgreSQL's default. */
 static bool watched(const check *c, const char *table)
 {
 	if (!table || names_has(&c->sc->created, table))
 		return false;
-	return !c->sc->cfg || rt_config_owns_table(c->sc->cfg, NULL, table);
+	const char *schema = c->sc->dialect == RT_DIALECT_POSTGRESQL ? "public" : "main";
+	return !c->sc->cfg || rt_config_owns_table(c->sc->cfg, schema, table);
 }
 
 /* The column's type before the script, or NULL when unknown. */

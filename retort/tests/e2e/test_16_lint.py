@@ -164,9 +164,16 @@ def test_dialect_option_and_ownership(offline):
     assert "RT201" not in proc.stdout, describe(proc)
     offline.add(rev("c3"), rev("b2"), "DROP TABLE courses;", "drop courses")
     assert "drop table courses" in offline.lint(expect=1).stdout
-    offline.ini(DEAD_PG, "exclude_tables = courses*\n")
+    url = (offline.root / "retort.ini").read_text().split("database_url = ")[1].split("\n")[0]
+    offline.ini(url, "exclude_tables = courses*\n")
     proc = offline.lint(expect=0)
     assert findings(proc) == [], f"not our table: not looked at\n{describe(proc)}"
+    # a dotted glob matches the default schema of the dialect
+    schema = "public" if offline.dialect == "postgresql" else "main"
+    offline.ini(url, f"include_tables = {schema}.users\n")
+    proc = offline.lint(":", expect=1)
+    assert "drop column users.phone" in proc.stdout, describe(proc)
+    assert "drop table courses" not in proc.stdout, describe(proc)
 
 
 def test_bad_input(offline):
