@@ -80,14 +80,22 @@ int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 	                       .stats = &a->svc_stats};
 	if (metrics_init(a, cfg))
 		return fail(a, err, errlen, "out of memory");
+	if (cfg->docs_enabled &&
+	    api_docs_new(api_routes, api_routes_count, cfg->docs_assets_dir, cfg->root_path,
+	                 USER_SERVICE_VERSION, &a->docs, err, errlen)) {
+		app_release(a);
+		return -1;
+	}
 	a->api = (api_context){.svc = &a->svc,
 	                       .trust_gateway_headers = cfg->trust_gateway_headers,
-	                       .metrics = &a->metrics};
+	                       .metrics = &a->metrics,
+	                       .docs = a->docs};
 	return 0;
 }
 
 void app_release(app *a)
 {
+	api_docs_free(a->docs);
 	core_cpu_pool_free(a->hashing);
 	core_throttle_free(a->failed_email);
 	core_throttle_free(a->failed_addr);

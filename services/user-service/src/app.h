@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #include "api/context.h"
+#include "api/docs.h"
+#include "api/routes.h"
 #include "core/config.h"
 #include "core/cpu_pool.h"
 #include "core/db.h"
@@ -30,6 +32,7 @@ typedef struct app {
 	core_cpu_pool *hashing;
 	core_throttle *failed_email, *failed_addr;
 	svc_stats svc_stats;
+	api_docs *docs;  /* NULL: DOCS_ENABLED off */
 	svc_context svc; /* borrows the fields above */
 	/* the API server's routes: api_routes, and /metrics after them unless
 	 * METRICS_ADDR serves it apart (or METRICS_ENABLED=false) */

@@ -21,6 +21,7 @@ typedef struct api_context {
 	const svc_context *svc;
 	bool trust_gateway_headers;  /* honour X-User-ID (TRUST_GATEWAY_HEADERS) */
 	const core_metrics *metrics; /* what GET /metrics renders */
+	const struct api_docs *docs; /* /openapi.json, /docs, /redoc; NULL: DOCS_ENABLED off */
 } api_context;
 
 static inline const api_context *api_ctx(const http_request *req)

@@ -139,6 +139,41 @@ static int parse_algorithm(const setting *s, const char *text, void *field, char
 	return parse_string(s, text, field, err, errlen);
 }
 
+/* DOCS_ENABLED: true/false, or auto (the default): on in development. */
+static int parse_docs(const setting *s, const char *text, void *field, char *err, size_t errlen)
+{
+	bool on;
+	if (strcmp(text, "auto") == 0) {
+		*(int *)field = -1; /* decided in check(), once APP_ENV is known */
+		return 0;
+	}
+	if (parse_bool(s, text, &on, err, errlen)) {
+		snprintf(err, errlen, "must be true, false or auto");
+		return -1;
+	}
+	*(int *)field = on;
+	return 0;
+}
+
+/* ROOT_PATH: "" or "/a/b", of URL-safe characters: it is written into the
+ * docs pages' HTML and scripts as it is. */
+static int parse_root_path(const setting *s, const char *text, void *field, char *err,
+                           size_t errlen)
+{
+	size_t len = strlen(text);
+	bool ok = len == 0 || (text[0] == '/' && text[len - 1] != '/' && len < 256);
+	for (size_t i = 0; ok && i < len; i++)
+		ok = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~",
+		            text[i]) != NULL;
+	if (!ok) {
+		snprintf(err, errlen,
+		         "must be empty or a path like /user-service (a leading '/', no trailing "
+		         "'/', letters, digits and -._~)");
+		return -1;
+	}
+	return parse_string(s, text, field, err, errlen);
+}
+
 #define F(member) offsetof(core_config, member)
 static const setting settings[] = {
     {"APP_ENV", "production", parse_app_env, F(dev_mode), 0, 0},
@@ -167,6 +202,9 @@ static const setting settings[] = {
     {"LOGIN_FAILURE_WINDOW_SECONDS", "900", parse_long, F(login_fail_window_s), 1, 86400 * 30},
     {"METRICS_ENABLED", "true", parse_bool, F(metrics_enabled), 0, 0},
     {"METRICS_ADDR", NULL, parse_addr, F(metrics_addr), 0, 0},
+    {"DOCS_ENABLED", "auto", parse_docs, F(docs_enabled), 0, 0},
+    {"DOCS_ASSETS_DIR", USER_SERVICE_DOCS_ASSETS, parse_string, F(docs_assets_dir), 0, 0},
+    {"ROOT_PATH", "", parse_root_path, F(root_path), 0, 0},
 };
 #undef F
 
@@ -211,6 +249,8 @@ static int check(core_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "METRICS_ADDR must not use the API's PORT (%ld)", cfg->port);
 		return -1;
 	}
+	if (cfg->docs_enabled < 0)
+		cfg->docs_enabled = cfg->dev_mode;
 	if (cfg->jwt_secret_key && !*cfg->jwt_secret_key) {
 		free(cfg->jwt_secret_key);
 		cfg->jwt_secret_key = NULL;
@@ -266,7 +306,8 @@ void core_config_release(core_config *cfg)
 		sodium_memzero(cfg->jwt_secret_key, strlen(cfg->jwt_secret_key));
 	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
 		const setting *s = &settings[i];
-		if (s->parse == parse_string || s->parse == parse_algorithm) {
+		if (s->parse == parse_string || s->parse == parse_algorithm ||
+		    s->parse == parse_root_path) {
 			char **field = (char **)((char *)cfg + s->offset);
 			free(*field);
 			*field = NULL;

@@ -55,15 +55,26 @@ typedef struct http_response {
 	char allow[64];               /* Allow header for 405 */
 	const char *www_authenticate; /* static string, for 401 */
 	unsigned retry_after;         /* seconds for Retry-After (503, 429); 0: none */
+	/* a borrowed body sent as it is instead of body/text (static files,
+	 * the OpenAPI document): data[0..data_len) must outlive the server */
+	const void *data;
+	size_t data_len;
+	const char *cache_control; /* static string, or NULL: none */
+	const char *etag;          /* borrowed like data, or NULL: none */
 } http_response;
 
 typedef void (*http_handler)(http_request *req, http_response *res);
+
+/* What the API layer documents of a route (its OpenAPI operation); the
+ * type is the API layer's (api/routes.h), opaque here. */
+struct http_route_doc;
 
 typedef struct http_route {
 	http_method method;
 	const char *pattern; /* "/enrollments/{id}"; no trailing slash */
 	http_handler handler;
-	bool auth; /* the authenticator runs first and may answer 401 */
+	bool auth;                        /* the authenticator runs first and may answer 401 */
+	const struct http_route_doc *doc; /* NULL: left out of /openapi.json */
 } http_route;
 
 /* The value of path parameter name ("id" for {id}), or NULL. */

@@ -13,6 +13,9 @@ void http_json(http_response *res, int status, json_t *body)
 	json_decref(res->body);
 	free(res->text);
 	res->text = NULL;
+	res->data = NULL;
+	res->data_len = 0;
+	res->content_type = res->cache_control = res->etag = NULL;
 	if (!body) {
 		res->status = 500;
 		res->body = NULL; /* the server sends its fixed 500 body */
@@ -29,6 +32,18 @@ void http_json_text(http_response *res, int status, char *text)
 		res->status = status;
 		res->text = text;
 	}
+}
+
+void http_static(http_response *res, int status, const char *content_type,
+                 const char *cache_control, const char *etag, const void *data, size_t len)
+{
+	http_json(res, status, NULL); /* drops what was there */
+	res->status = status;
+	res->data = data ? data : "";
+	res->data_len = data ? len : 0;
+	res->content_type = content_type;
+	res->cache_control = cache_control;
+	res->etag = etag;
 }
 
 void http_detail(http_response *res, int status, const char *detail)

@@ -23,6 +23,12 @@ void http_detail(http_response *res, int status, const char *detail);
 /* 422 with {"detail": errors} (errors stolen: a JSON array of error objects). */
 void http_422(http_response *res, json_t *errors);
 
+/* status with data[0..len) as the body, sent as it is (not copied: it
+ * must outlive the server), with the given Content-Type, Cache-Control
+ * (NULL: none) and ETag (NULL: none; borrowed like data). */
+void http_static(http_response *res, int status, const char *content_type,
+                 const char *cache_control, const char *etag, const void *data, size_t len);
+
 /* The uniform answers. */
 void http_not_found(http_response *res);
 void http_method_not_allowed(http_response *res, unsigned allowed);

@@ -292,7 +292,13 @@ static enum MHD_Result send_response(request_state *st, struct MHD_Connection *c
 {
 	char *text = res->text;
 	res->text = NULL;
-	if (!res->status || (res->status >= 200 && !res->body && !text && res->status != 204)) {
+	/* a borrowed body, or 304 (Not Modified) which has none */
+	bool borrowed = res->data || res->status == 304;
+	if (borrowed) {
+		free(text);
+		text = NULL;
+	} else if (!res->status ||
+	           (res->status >= 200 && !res->body && !text && res->status != 204)) {
 		/* a handler that answered nothing, or ran out of memory */
 		res->status = 500;
 		free(text);
@@ -303,14 +309,21 @@ static enum MHD_Result send_response(request_state *st, struct MHD_Connection *c
 	json_decref(res->body);
 	res->body = NULL;
 	size_t len = text ? strlen(text) : 0;
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r =
+	    borrowed ? MHD_create_response_from_buffer(res->data_len, (void *)res->data,
+	                                               MHD_RESPMEM_PERSISTENT)
+	             : MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(text);
 		return MHD_NO;
 	}
-	if (text)
+	if (text || res->data)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 		                        res->content_type ? res->content_type : "application/json");
+	if (res->cache_control)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, res->cache_control);
+	if (res->etag)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, res->etag);
 	MHD_add_response_header(r, "X-Request-ID", st->req.request_id);
 	if (res->allow[0])
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);

@@ -5,6 +5,8 @@
  */
 #include "schemas/profiles.h"
 
+#include "schemas/users.h"
+
 #include "banned.h"
 
 enum { OPT_NULL = SCHEMA_OPTIONAL | SCHEMA_NULLABLE };
@@ -55,3 +57,13 @@ static const schema_field instructor_profile_update_fields[] = {
     {"phone_number", SCHEMA_STRING, OPT_NULL, 10, 20, NULL, NULL, "phone_number"},
 };
 SCHEMA_DEFINE(schema_instructor_profile_update, instructor_profile_update_fields);
+
+/* GET /profile/: the user, and the profile of its role under its key; the
+ * other key is absent (api/profiles.c builds it). */
+static const schema_field profile_fields[] = {
+    {"student_profile", SCHEMA_OBJECT, OPT_NULL, 0, 0, NULL, NULL, NULL},
+    {"instructor_profile", SCHEMA_OBJECT, OPT_NULL, 0, 0, NULL, NULL, NULL},
+};
+static const schema *const profile_objects[] = {&schema_student_profile,
+                                                &schema_instructor_profile};
+SCHEMA_DEFINE_EXTENDS(schema_profile, schema_user, profile_fields, profile_objects);

@@ -12,6 +12,9 @@
 /* Responses: a student_profiles / instructor_profiles row. */
 extern const schema schema_student_profile;
 extern const schema schema_instructor_profile;
+/* GET /profile/: schema_user's fields, then student_profile or
+ * instructor_profile (the role's; the other absent). */
+extern const schema schema_profile;
 
 /* PUT /profile/: first_name, last_name, phone_number (columns of users). */
 extern const schema schema_profile_update;

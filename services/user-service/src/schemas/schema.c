@@ -210,6 +210,7 @@ static int check_value(const schema_field *f, json_t *v, json_t *errors, json_t 
 		*out = json_real(json_number_value(v));
 		return *out ? 0 : -2;
 	case SCHEMA_DATETIME:
+	case SCHEMA_OBJECT:
 		break;
 	}
 	return add_error(errors, f, "value_error", "Field is not accepted as input", v, NULL) ? -2
@@ -257,6 +258,14 @@ void schema_values_release(schema_values *v)
 		json_decref(v->v[i]);
 		v->v[i] = NULL;
 	}
+}
+
+const schema *schema_object_of(const schema *s, size_t i)
+{
+	size_t k = 0;
+	for (size_t j = 0; j < i; j++)
+		k += s->fields[j].type == SCHEMA_OBJECT;
+	return s->objects[k];
 }
 
 int schema_field_index(const schema *s, const char *name)

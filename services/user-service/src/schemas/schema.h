@@ -36,6 +36,8 @@ typedef enum schema_type {
 	SCHEMA_NUMBER,   /* a double */
 	SCHEMA_UUID,     /* a string; output only */
 	SCHEMA_DATETIME, /* output only: a time column as RFC 3339 UTC */
+	SCHEMA_OBJECT,   /* output only: another schema's object (schema.objects), built by the
+	                    handler */
 } schema_type;
 
 enum schema_flags {
@@ -55,13 +57,24 @@ typedef struct schema_field {
 } schema_field;
 
 typedef struct schema {
-	const char *name;
+	const char *name; /* "schema_user": the variable; the OpenAPI component is "User" */
 	const schema_field *fields;
 	size_t n;
+	/* a response that is another schema's object with more members (GET
+	 * /profile: the user and its profile): base's fields come first. Only
+	 * the OpenAPI document reads it; the handler builds such an answer */
+	const struct schema *base;
+	/* the schemas of the SCHEMA_OBJECT fields, in the fields' order */
+	const struct schema *const *objects;
 } schema;
 
 #define SCHEMA_DEFINE(var, table) \
-	const schema var = {#var, table, sizeof(table) / sizeof((table)[0])}
+	const schema var = {#var, table, sizeof(table) / sizeof((table)[0]), NULL, NULL}
+#define SCHEMA_DEFINE_EXTENDS(var, base_schema, table, nested) \
+	const schema var = {#var, table, sizeof(table) / sizeof((table)[0]), &(base_schema), nested}
+
+/* The schema of SCHEMA_OBJECT field i of s (from s->objects). */
+const schema *schema_object_of(const schema *s, size_t i);
 
 enum { SCHEMA_MAX_FIELDS = 32 };
 

@@ -47,6 +47,14 @@ static const schema_field refresh_fields[] = {
 };
 SCHEMA_DEFINE(schema_token_refresh, refresh_fields);
 
+/* The answer of login and refresh (api/auth.c builds it). */
+static const schema_field token_pair_fields[] = {
+    {"access_token", SCHEMA_STRING, 0, 0, 0, NULL, NULL, NULL},
+    {"refresh_token", SCHEMA_STRING, 0, 0, 0, NULL, NULL, NULL},
+    {"token_type", SCHEMA_CHOICE, 0, 0, 0, "bearer", NULL, NULL},
+};
+SCHEMA_DEFINE(schema_token_pair, token_pair_fields);
+
 json_t *schema_user_json(const core_db_result *r, size_t row)
 {
 	return schema_serialize_row(&schema_user, r, row);

@@ -23,6 +23,9 @@ extern const schema schema_user_register;
 extern const schema schema_user_login;
 /* refresh_token. */
 extern const schema schema_token_refresh;
+/* Response of login and refresh: access_token, refresh_token, token_type
+ * ("bearer"). */
+extern const schema schema_token_pair;
 
 /* The user JSON for row of r (columns as repo_columns(&schema_user)):
  * booleans as JSON booleans, times RFC 3339 UTC, phone_number null when

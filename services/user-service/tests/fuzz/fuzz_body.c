@@ -129,6 +129,7 @@ static void check_value(const schema_field *f, const json_t *v)
 		check(json_is_real(v));
 		break;
 	case SCHEMA_DATETIME:
+	case SCHEMA_OBJECT:
 		check(false); /* output only: never accepted */
 		break;
 	}

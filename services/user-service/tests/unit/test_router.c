@@ -23,11 +23,11 @@ static void h2(http_request *q, http_response *r)
 }
 
 static const http_route routes[] = {
-    {HTTP_GET, "/health", h1, false},
-    {HTTP_GET, "/enrollments", h1, true},
-    {HTTP_POST, "/enrollments", h2, true},
-    {HTTP_DELETE, "/enrollments/{id}", h2, true},
-    {HTTP_GET, "/", h1, false},
+    {HTTP_GET, "/health", h1, false, NULL},
+    {HTTP_GET, "/enrollments", h1, true, NULL},
+    {HTTP_POST, "/enrollments", h2, true, NULL},
+    {HTTP_DELETE, "/enrollments/{id}", h2, true, NULL},
+    {HTTP_GET, "/", h1, false, NULL},
 };
 
 static const struct {
