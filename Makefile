@@ -66,18 +66,21 @@ endif
 # The service on the embedded SQLite database (smartcourse.db in this
 # directory): migrate it to head with retort, then serve on 127.0.0.1:8001.
 # Without JWT_SECRET_KEY (e.g. in .env) it runs in development mode with a
-# throwaway signing key.
+# throwaway signing key. The API docs (/docs, /redoc, /openapi.json) are on
+# unless DOCS_ENABLED says otherwise (environment or .env).
 SERVICE_INI := services/user-service/retort.ini
 
 run: build
 	$(BUILD)/retort/cli/retort -c $(SERVICE_INI) upgrade head
 	@echo
+	@echo "Open: http://127.0.0.1:$${PORT:-8001}/docs  (Swagger UI; ReDoc at /redoc)"
 	@echo "Try:  curl -s http://127.0.0.1:$${PORT:-8001}/health"
 	@echo "      curl -s -X POST http://127.0.0.1:$${PORT:-8001}/auth/register -H 'Content-Type: application/json' \\"
 	@echo "           -d '{\"email\":\"ada@example.com\",\"first_name\":\"Ada\",\"last_name\":\"Lovelace\",\"password\":\"correct horse\"}'"
 	@echo
 	@if [ -z "$$JWT_SECRET_KEY" ] && ! grep -qs '^JWT_SECRET_KEY=' .env; then \
 		export APP_ENV=$${APP_ENV:-development}; fi; \
+	grep -qs '^DOCS_ENABLED=' .env || export DOCS_ENABLED=$${DOCS_ENABLED:-true}; \
 	exec $(BUILD)/services/user-service/user-service
 
 bench:

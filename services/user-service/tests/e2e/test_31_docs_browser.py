@@ -57,12 +57,18 @@ def docs_service(tmp_path, start_service):
     return start_service(db, DOCS_ENABLED="true")
 
 
+def console(driver):
+    try:
+        return driver.get_log("browser")
+    except Exception as e:  # the log is a help for the message, not the test
+        return f"(no console log: {e})"
+
+
 def wait_for(driver, condition, what):
     try:
         return WebDriverWait(driver, WAIT).until(condition)
     except TimeoutException:
-        raise AssertionError(f"timed out waiting for {what}; console: "
-                             f"{driver.get_log('browser') if hasattr(driver, 'get_log') else ''}")
+        raise AssertionError(f"timed out waiting for {what}; console: {console(driver)}")
 
 
 def documented(svc):
