@@ -10,6 +10,12 @@
 
 #include "banned.h"
 
+/* meson defines it as the project's version; a build without meson
+ * (scripts/fuzz-smoke) has none */
+#ifndef USER_SERVICE_VERSION
+#define USER_SERVICE_VERSION "unknown"
+#endif
+
 /* Keys each failed-login table holds (2 MiB each at 32 bytes a key); past
  * that, the key with the oldest failure in its set is forgotten. */
 enum { THROTTLE_ENTRIES = 1 << 16 };

@@ -15,6 +15,12 @@
 #include "core/dotenv.h"
 #include "banned.h"
 
+/* meson defines it as the checkout's node_modules; a build without meson
+ * (scripts/fuzz-smoke) takes the working directory's */
+#ifndef USER_SERVICE_DOCS_ASSETS
+#define USER_SERVICE_DOCS_ASSETS "node_modules"
+#endif
+
 typedef struct setting setting;
 /* Parses text into the field at cfg + s->offset; returns 0 or writes a
  * message ("must be ...") to err and returns -1. */
