@@ -6,15 +6,10 @@
 #include <string.h>
 
 #include "api/routes.h"
+#include "build_version.h"
 #include "services/metrics.h"
 
 #include "banned.h"
-
-/* meson defines it as the project's version; a build without meson
- * (scripts/fuzz-smoke) has none */
-#ifndef USER_SERVICE_VERSION
-#define USER_SERVICE_VERSION "unknown"
-#endif
 
 /* Keys each failed-login table holds (2 MiB each at 32 bytes a key); past
  * that, the key with the oldest failure in its set is forgotten. */
@@ -88,7 +83,7 @@ int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 		return fail(a, err, errlen, "out of memory");
 	if (cfg->docs_enabled &&
 	    api_docs_new(api_routes, api_routes_count, cfg->docs_assets_dir, cfg->root_path,
-	                 USER_SERVICE_VERSION, &a->docs, err, errlen)) {
+	                 BUILD_VERSION, &a->docs, err, errlen)) {
 		app_release(a);
 		return -1;
 	}

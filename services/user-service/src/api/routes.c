@@ -81,8 +81,10 @@ const http_route api_routes[] = {
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];
 
+/* not in /openapi.json: the operators' endpoint (maybe on METRICS_ADDR),
+ * Prometheus' text rather than the API's JSON */
 const http_route api_metrics_routes[] = {
-    {HTTP_GET, "/metrics", api_metrics, false},
+    {HTTP_GET, "/metrics", api_metrics, false, NULL},
 };
 
 const size_t api_metrics_routes_count = sizeof api_metrics_routes / sizeof api_metrics_routes[0];

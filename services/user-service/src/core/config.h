@@ -53,9 +53,9 @@ typedef struct core_config {
 	/* METRICS_ADDR "host:port" ("[::1]:9100" for IPv6): /metrics is served
 	 * there only; unset (host NULL): on the API's own address */
 	core_config_addr metrics_addr;
-	int docs_enabled;           /* DOCS_ENABLED: 1 or 0; default: 1 in dev mode only */
-	char *docs_assets_dir;      /* DOCS_ASSETS_DIR, default the checkout's node_modules */
-	char *root_path;            /* ROOT_PATH, "": the prefix a proxy serves the API under */
+	int docs_enabled;      /* DOCS_ENABLED: 1 or 0; default: 1 in dev mode only */
+	char *docs_assets_dir; /* DOCS_ASSETS_DIR, default the checkout's node_modules */
+	char *root_path;       /* ROOT_PATH, "": the prefix a proxy serves the API under */
 } core_config;
 
 /* Fills cfg (caller-allocated) from the environment and dotenv_path (NULL:

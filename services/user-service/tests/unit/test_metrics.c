@@ -22,10 +22,10 @@ static void handler(http_request *req, http_response *res)
 }
 
 static const http_route routes[] = {
-    {HTTP_GET, "/health", handler, false},
-    {HTTP_GET, "/profile", handler, true},
-    {HTTP_PUT, "/profile", handler, true},
-    {HTTP_DELETE, "/enrollments/{id}", handler, true},
+    {HTTP_GET, "/health", handler, false, NULL},
+    {HTTP_GET, "/profile", handler, true, NULL},
+    {HTTP_PUT, "/profile", handler, true, NULL},
+    {HTTP_DELETE, "/enrollments/{id}", handler, true, NULL},
 };
 enum { N_ROUTES = sizeof routes / sizeof routes[0] };
 
