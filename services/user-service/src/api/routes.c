@@ -28,6 +28,7 @@
 #include "api/profiles.h"
 #include "http/response.h"
 #include "schemas/enrollments.h"
+#include "schemas/health.h"
 #include "schemas/profiles.h"
 #include "schemas/users.h"
 #include "banned.h"
@@ -37,10 +38,11 @@
 
 const http_route api_routes[] = {
     {HTTP_GET, "/health", api_health, false,
-     DOC("health", "Liveness: the process answers", NULL, 200, NULL, false, {0})},
+     DOC("health", "Liveness, and whether the database answers", NULL, 200, &schema_health, false,
+         {0})},
     {HTTP_GET, "/ready", api_ready, false,
-     DOC("ready", "Readiness: the database answers at the expected revision", NULL, 200, NULL,
-         false, {503})},
+     DOC("ready", "Readiness: the database answers at the expected revision", NULL, 200,
+         &schema_ready, false, {503})},
     {HTTP_POST, "/auth/register", api_auth_register, false,
      DOC("register", "Register a user (and its student or instructor profile)",
          &schema_user_register, 201, &schema_user, false, {400, 503})},

@@ -70,6 +70,8 @@ typedef struct schema {
 
 #define SCHEMA_DEFINE(var, table) \
 	const schema var = {#var, table, sizeof(table) / sizeof((table)[0]), NULL, NULL}
+#define SCHEMA_DEFINE_NESTED(var, table, nested) \
+	const schema var = {#var, table, sizeof(table) / sizeof((table)[0]), NULL, nested}
 #define SCHEMA_DEFINE_EXTENDS(var, base_schema, table, nested) \
 	const schema var = {#var, table, sizeof(table) / sizeof((table)[0]), &(base_schema), nested}
 
