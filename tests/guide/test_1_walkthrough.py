@@ -11,7 +11,7 @@ import re
 
 import guide
 
-HEAD_AT_START = "96f087ac5e97"
+HEAD_AT_START = "8117412dc82c"
 
 
 # ---- edits and files ---------------------------------------------------------

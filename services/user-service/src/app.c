@@ -7,6 +7,7 @@
 
 #include "api/routes.h"
 #include "build_version.h"
+#include "core/log.h"
 #include "services/metrics.h"
 
 #include "banned.h"
@@ -14,6 +15,9 @@
 /* Keys each failed-login table holds (2 MiB each at 32 bytes a key); past
  * that, the key with the oldest failure in its set is forgotten. */
 enum { THROTTLE_ENTRIES = 1 << 16 };
+
+/* The outbox backlog goes to the log at most this often. */
+enum { RELAY_LOG_SECONDS = 60 };
 
 static int fail(app *a, char *err, size_t errlen, const char *what)
 {
@@ -45,6 +49,38 @@ static int metrics_init(app *a, const core_config *cfg)
 	               core_metrics_add(&a->metrics, core_metrics_process, NULL)
 	           ? -1
 	           : 0;
+}
+
+/* The user events: the writers' retention, and the relay when Kafka is set. */
+static int start_events(app *a, const core_config *cfg, char *err, size_t errlen)
+{
+	a->outbox = (repo_outbox){.retention = cfg->outbox_retention, .relayed = cfg->kafka_conf};
+	a->users.outbox = &a->outbox;
+	a->svc.outbox = &a->outbox;
+	a->relay_grace_s = (unsigned)cfg->shutdown_grace_s;
+	if (!cfg->kafka_conf) {
+		core_log(
+		    CORE_LOG_WARNING,
+		    "KAFKA_BOOTSTRAP_SERVERS is not set: user events stay in the outbox (up to "
+		    "OUTBOX_RETENTION=%ld, then the oldest are dropped)",
+		    cfg->outbox_retention);
+		return 0;
+	}
+	svc_relay_config rc = {.database_url = cfg->database_url,
+	                       .topic = cfg->kafka_topic,
+	                       .kafka = (const char *const *)cfg->kafka_conf,
+	                       .batch = cfg->outbox_batch,
+	                       .poll_ms = cfg->outbox_poll_ms,
+	                       .check_ms = cfg->outbox_check_s * 1000,
+	                       .log_s = RELAY_LOG_SECONDS};
+	if (svc_relay_start(&rc, &a->relay, err, errlen)) {
+		app_release(a);
+		return -1;
+	}
+	if (cfg->metrics_enabled &&
+	    core_metrics_add(&a->metrics, svc_relay_metrics_write, a->relay))
+		return fail(a, err, errlen, "too many /metrics sources");
+	return 0;
 }
 
 int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
@@ -91,11 +127,12 @@ int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 	                       .trust_gateway_headers = cfg->trust_gateway_headers,
 	                       .metrics = &a->metrics,
 	                       .docs = a->docs};
-	return 0;
+	return start_events(a, cfg, err, errlen);
 }
 
 void app_release(app *a)
 {
+	svc_relay_stop(a->relay, a->relay_grace_s); /* before the pool it uses */
 	api_docs_free(a->docs);
 	core_cpu_pool_free(a->hashing);
 	core_throttle_free(a->failed_email);

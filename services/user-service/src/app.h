@@ -20,8 +20,10 @@
 #include "core/throttle.h"
 #include "http/http.h"
 #include "http/stats.h"
+#include "repositories/outbox.h"
 #include "repositories/users.h"
 #include "repositories/version.h"
+#include "services/relay.h"
 #include "services/service.h"
 
 typedef struct app {
@@ -41,13 +43,17 @@ typedef struct app {
 	http_stats *http_stats; /* the API server's request figures */
 	core_metrics metrics;   /* what /metrics renders, in this order */
 	api_context api;        /* borrows svc and metrics; what the server hands handlers */
+	repo_outbox outbox;     /* the user events' writers */
+	svc_relay *relay; /* the outbox relay's thread, when Kafka is set (services/relay.h) */
+	unsigned relay_grace_s;
 } app;
 
 /* Builds a for cfg (borrowed; must outlive a) without connecting, with
  * the API server's routes and request figures for cfg->workers workers. The
  * parts borrow each other, so a must not move once built. Returns 0, or -1
  * with one line in err (a is then released). Release with app_release,
- * after the server has stopped. */
+ * after the server has stopped (it gives the outbox relay
+ * SHUTDOWN_GRACE_SECONDS to send what is left). */
 int app_init(app *a, const core_config *cfg, char *err, size_t errlen);
 void app_release(app *a);
 

@@ -211,6 +211,11 @@ static const setting settings[] = {
     {"DOCS_ENABLED", "auto", parse_docs, F(docs_enabled), 0, 0},
     {"DOCS_ASSETS_DIR", USER_SERVICE_DOCS_ASSETS, parse_string, F(docs_assets_dir), 0, 0},
     {"ROOT_PATH", "", parse_root_path, F(root_path), 0, 0},
+    {"KAFKA_TOPIC", "user.events", parse_string, F(kafka_topic), 0, 0},
+    {"OUTBOX_BATCH_SIZE", "100", parse_long, F(outbox_batch), 1, 10000},
+    {"OUTBOX_POLL_INTERVAL_MS", "100", parse_long, F(outbox_poll_ms), 1, 60000},
+    {"OUTBOX_RETENTION", "100000", parse_long, F(outbox_retention), 1, 1000000000},
+    {"OUTBOX_CHECK_SECONDS", "5", parse_long, F(outbox_check_s), 1, 3600},
 };
 #undef F
 
@@ -276,6 +281,85 @@ static int check(core_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- librdkafka's settings: KAFKA_X_Y -> x.y (kafka_conf) ---- */
+
+/* KAFKA_ names that are the service's own, not librdkafka's */
+static const char *const kafka_own[] = {"KAFKA_TOPIC"};
+
+static bool kafka_passed(const char *name, size_t len)
+{
+	if (len <= 6 || strncmp(name, "KAFKA_", 6) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof kafka_own / sizeof kafka_own[0]; i++)
+		if (strlen(kafka_own[i]) == len && strncmp(kafka_own[i], name, len) == 0)
+			return false;
+	return true;
+}
+
+/* Appends KAFKA_X_Y=value as "x.y", "value" unless x.y is there already
+ * (the environment is read first: it wins over the file). */
+static int kafka_add(char ***conf, size_t *n, const char *name, size_t len, const char *value)
+{
+	char prop[128];
+	if (len - 6 >= sizeof prop)
+		return 0; /* no librdkafka property is that long */
+	for (size_t i = 0; i < len - 6; i++) {
+		char c = name[6 + i];
+		prop[i] = c == '_' ? '.' : (c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+	}
+	prop[len - 6] = '\0';
+	for (size_t i = 0; i < *n; i += 2)
+		if (strcmp((*conf)[i], prop) == 0)
+			return 0;
+	char **grown = realloc(*conf, (*n + 3) * sizeof *grown);
+	if (!grown)
+		return -1;
+	*conf = grown;
+	grown[*n] = strdup(prop);
+	grown[*n + 1] = strdup(value);
+	grown[*n + 2] = NULL;
+	*n += 2;
+	return grown[*n - 2] && grown[*n - 1] ? 0 : -1;
+}
+
+static void kafka_free(char **conf)
+{
+	for (size_t i = 0; conf && conf[i]; i++)
+		free(conf[i]);
+	free(conf);
+}
+
+extern char **environ;
+
+/* cfg->kafka_conf from the environment, then the file; none unless
+ * KAFKA_BOOTSTRAP_SERVERS is set and not empty. */
+static int kafka_settings(core_config *cfg, const core_dotenv *env, char *err, size_t errlen)
+{
+	const char *servers = core_dotenv_get(env, "KAFKA_BOOTSTRAP_SERVERS");
+	if (!servers || !*servers)
+		return 0;
+	char **conf = NULL;
+	size_t n = 0;
+	int rc = 0;
+	for (char **e = environ; !rc && e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (eq && kafka_passed(*e, (size_t)(eq - *e)))
+			rc = kafka_add(&conf, &n, *e, (size_t)(eq - *e), eq + 1);
+	}
+	for (size_t i = 0; !rc && i < env->n; i++)
+		if (kafka_passed(env->entries[i].key, strlen(env->entries[i].key)))
+			rc = kafka_add(&conf, &n, env->entries[i].key, strlen(env->entries[i].key),
+			               env->entries[i].value);
+	rc = rc ? rc : kafka_add(&conf, &n, "KAFKA_CLIENT_ID", 15, "user-service");
+	if (rc) {
+		kafka_free(conf);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	cfg->kafka_conf = conf;
+	return 0;
+}
+
 int core_config_load(core_config *cfg, const char *dotenv_path, char *err, size_t errlen)
 {
 	core_dotenv env = {0};
@@ -298,6 +382,8 @@ int core_config_load(core_config *cfg, const char *dotenv_path, char *err, size_
 			rc = -1;
 		}
 	}
+	if (!rc)
+		rc = kafka_settings(cfg, &env, err, errlen);
 	core_dotenv_release(&env);
 	if (!rc)
 		rc = check(cfg, err, errlen);
@@ -308,6 +394,8 @@ int core_config_load(core_config *cfg, const char *dotenv_path, char *err, size_
 
 void core_config_release(core_config *cfg)
 {
+	kafka_free(cfg->kafka_conf);
+	cfg->kafka_conf = NULL;
 	if (cfg->jwt_secret_key)
 		sodium_memzero(cfg->jwt_secret_key, strlen(cfg->jwt_secret_key));
 	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {

@@ -56,6 +56,15 @@ typedef struct core_config {
 	int docs_enabled;      /* DOCS_ENABLED: 1 or 0; default: 1 in dev mode only */
 	char *docs_assets_dir; /* DOCS_ASSETS_DIR, default the checkout's node_modules */
 	char *root_path;       /* ROOT_PATH, "": the prefix a proxy serves the API under */
+	/* user events (docs/api.md, "Events") */
+	char *kafka_topic;     /* KAFKA_TOPIC, user.events */
+	char **kafka_conf;     /* every other KAFKA_X_Y as librdkafka's x.y, name/value
+	                        * pairs, NULL-terminated (client.id defaults to
+	                        * user-service); NULL when KAFKA_BOOTSTRAP_SERVERS is unset */
+	long outbox_batch;     /* OUTBOX_BATCH_SIZE, 100 */
+	long outbox_poll_ms;   /* OUTBOX_POLL_INTERVAL_MS, 100 */
+	long outbox_retention; /* OUTBOX_RETENTION, 100000 events */
+	long outbox_check_s;   /* OUTBOX_CHECK_SECONDS, 5: the relay counts the backlog */
 } core_config;
 
 /* Fills cfg (caller-allocated) from the environment and dotenv_path (NULL:

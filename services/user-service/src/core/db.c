@@ -337,6 +337,11 @@ core_db *core_db_pool_get_nowait(core_db_pool *pool, core_db_error *err)
 	return db ? core_db_pool_get(pool, err) : NULL;
 }
 
+unsigned core_db_session(const core_db *db)
+{
+	return db->connects;
+}
+
 /* ---- running statements ---- */
 
 int core_db_query(core_db *db, const char *sql, const core_db_param *params, size_t n,

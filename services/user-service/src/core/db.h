@@ -119,6 +119,11 @@ core_db *core_db_pool_get(core_db_pool *pool, core_db_error *err);
  * a connect hangs. */
 core_db *core_db_pool_get_nowait(core_db_pool *pool, core_db_error *err);
 
+/* Which session of db this is: changes each time core_db_pool_get had to
+ * reconnect, so a caller keeping session state (an advisory lock) learns
+ * that it is gone. */
+unsigned core_db_session(const core_db *db);
+
 /* Runs sql with params[0..n). *out (may be NULL when no rows are wanted)
  * receives the rows; free with core_db_result_free. *affected (may be NULL)
  * receives the number of rows changed. Returns CORE_DB_OK or a negative

@@ -24,6 +24,7 @@ typedef struct repo_users {
 	char *set_password; /* UPDATE users SET password_hash = $1 WHERE id = $2 AND ... = $3 */
 	char *profile_insert[2]; /* per role (see users.c): INSERT INTO <role>_profiles ... */
 	char *profile_id[2];     /* per role: SELECT id FROM <role>_profiles WHERE user_id = $1 */
+	const struct repo_outbox *outbox; /* borrowed: user.registered goes there */
 } repo_users;
 
 /* Builds the SQL text. Returns 0, or -1 when out of memory (r then holds

@@ -9,6 +9,8 @@
 #include "core/ids.h"
 #include "core/log.h"
 #include "core/throttle.h"
+#include "repositories/outbox.h"
+#include "schemas/events.h"
 #include "schemas/users.h"
 #include "banned.h"
 
@@ -164,6 +166,18 @@ static svc_status check_password(const svc_context *ctx, core_db *db, const char
 	return SVC_OK;
 }
 
+/* user.login in the outbox: no login is answered without its event. */
+static svc_status login_event(const svc_context *ctx, core_db *db, const core_db_result *user,
+                              svc_error *err)
+{
+	core_db_error dberr;
+	const char *id = schema_user_col(user, 0, "id");
+	json_t *payload = schema_event_login(id, schema_user_col(user, 0, "email"));
+	if (repo_outbox_add(ctx->outbox, db, SCHEMA_EVENT_LOGIN, id, payload, &dberr))
+		return svc_db_failed(&dberr, err);
+	return SVC_OK;
+}
+
 svc_status svc_auth_login(const svc_context *ctx, const char *email, const char *password,
                           size_t len, const char *client, svc_tokens *out, svc_error *err)
 {
@@ -182,6 +196,7 @@ svc_status svc_auth_login(const svc_context *ctx, const char *email, const char 
 		core_throttle_reset(ctx->failed_email, ekey);
 		st = issue_pair(ctx, db, schema_user_col(rows, 0, "id"),
 		                schema_user_col(rows, 0, "role"), out, err);
+		st = st ? st : login_event(ctx, db, rows, err);
 	} else if (st == SVC_OK) {
 		core_throttle_fail(ctx->failed_email, ekey, now);
 		core_throttle_fail(ctx->failed_addr, akey, now);

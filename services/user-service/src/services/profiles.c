@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "core/ids.h"
+#include "repositories/outbox.h"
 #include "repositories/profiles.h"
+#include "schemas/events.h"
 #include "schemas/users.h"
 #include "banned.h"
 
@@ -94,7 +96,21 @@ svc_status svc_profile_update(const svc_context *ctx, const char *user_id, const
 		return err->status;
 	core_now_rfc3339(now);
 	core_db_error dberr;
+	if (schema_event_fields_sent(v) == 0) /* nothing changes: no event (as in Python) */
+		return updated(repo_profile_update_user(db, user_id, v, now, user, &dberr), &dberr,
+		               user, SVC_USER_NOT_FOUND, err);
+	if (core_db_begin(db, &dberr))
+		return svc_db_failed(&dberr, err);
 	int rc = repo_profile_update_user(db, user_id, v, now, user, &dberr);
+	if (!rc && core_db_rows(*user) > 0) /* the event commits with the change */
+		rc = repo_outbox_add(ctx->outbox, db, SCHEMA_EVENT_PROFILE_UPDATED, user_id,
+		                     schema_event_profile_updated(user_id, v), &dberr);
+	rc = rc ? rc : core_db_commit(db, &dberr);
+	if (rc) {
+		core_db_rollback(db);
+		svc_rows_free(*user);
+		*user = NULL;
+	}
 	return updated(rc, &dberr, user, SVC_USER_NOT_FOUND, err);
 }
 

@@ -75,6 +75,8 @@ typedef struct svc_context {
 	core_throttle *failed_email; /* failed logins per email */
 	core_throttle *failed_addr;  /* failed logins per client address */
 	svc_stats *stats;            /* counted into while serving; NULL: not counted */
+	/* the user events' writers (repositories/outbox.h) */
+	const struct repo_outbox *outbox;
 } svc_context;
 
 /* ---- for the services' own files ---- */

@@ -34,7 +34,7 @@ SKIP_PG = os.environ.get("RETORT_TEST_SKIP_PG") == "1"
 
 START_TIMEOUT = 30  # seconds; the test build runs under the sanitizers
 FIRST_REVISION = "4ac6063c6f0a"
-HEAD_REVISION = "96f087ac5e97"
+HEAD_REVISION = "8117412dc82c"
 SECRET = "e2e-" + "x" * 40
 
 

@@ -17,7 +17,7 @@ def test_health_trailing_slash(service):
 def test_ready_at_head(service):
     status, _, body = service.request("GET", "/ready")
     assert status == 200, body
-    assert body == {"status": "ready", "revision": "96f087ac5e97"}
+    assert body == {"status": "ready", "revision": "8117412dc82c"}
 
 
 def test_unknown_path_404(service):

@@ -41,7 +41,7 @@ def test_starts_after_upgrade(db, start_service):
 
 def test_ready_503_when_revision_changes_underneath(service, migrated):
     assert service.request("GET", "/ready")[0] == 200
-    migrated.retort("downgrade", "-1")
+    migrated.retort("downgrade", FIRST_REVISION)
     status, _, body = service.request("GET", "/ready")
     assert status == 503
     assert FIRST_REVISION in body["detail"] and HEAD_REVISION in body["detail"]
