@@ -105,6 +105,19 @@ def wait_empty(db, timeout=60):
     assert backlog(db) == 0, "the outbox was not emptied"
 
 
+def wait_gauge(svc, value, timeout=10):
+    """True once /metrics shows user_service_outbox_backlog at value (the
+    relay counts every OUTBOX_CHECK_SECONDS=1)."""
+    line = f"\nuser_service_outbox_backlog {value}\n".encode()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status, _, text = svc.request("GET", "/metrics")
+        if status == 200 and b"# TYPE user_service_outbox_backlog gauge" in text and line in text:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def by_event(messages):
     """event_id -> its messages; a duplicate must be the same message."""
     seen = {}
@@ -171,6 +184,7 @@ def test_broker_down_requests_succeed_events_follow(migrated, start_service, kaf
         # sanitizers): the request only writes a row
         assert time.monotonic() - started < 10
     assert backlog(migrated) == 4  # held back, not lost
+    assert wait_gauge(svc, 4)  # and visible in /metrics
     kafka.command("up 1")
     kafka.command("errors 2 7")  # and two produce requests time out: retried
     wait_empty(migrated)
@@ -180,6 +194,7 @@ def test_broker_down_requests_succeed_events_follow(migrated, start_service, kaf
     assert registered == {u["id"] for u in [first] + users}
     assert len(seen) == 5
     assert "outbox relay" in svc.log()
+    assert wait_gauge(svc, 0)  # counted again after the broker came back
 
 
 def test_sigkill_with_events_pending_delivered_after_restart(migrated, start_service, kafka):
