@@ -89,6 +89,7 @@ bench:
 	RETORT_BIN=$(abspath $(BUILD))/retort/cli/retort bench/run
 	RETORT_BIN=$(abspath $(BUILD))/retort/cli/retort bench/autogen
 	BENCH_BUILD=$(abspath $(BUILD)) bench/service
+	BENCH_BUILD=$(abspath $(BUILD)) bench/service-events
 
 fmt:
 	git ls-files -z '*.c' '*.h' | xargs -0 -r clang-format -i
