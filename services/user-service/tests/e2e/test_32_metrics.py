@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Database
+from conftest import HEAD_REVISION, Database
 from test_06_database_down import free_port, pg  # noqa: F401 (a fixture)
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -120,7 +120,7 @@ def test_promtool_accepts_the_output(service):
     assert abs(value(samples, "process_start_time_seconds") - time.time()) < 600
     (info,) = [dict(lb) for n, lb in samples if n == P + "build_info"]
     assert info["version"] and re.fullmatch(r"[0-9a-f]{7,40}(-dirty)?|unknown", info["revision"])
-    assert value(samples, P + "schema_info", revision="96f087ac5e97") == 1
+    assert value(samples, P + "schema_info", revision=HEAD_REVISION) == 1
     # the scrape itself is in flight while it renders
     assert value(samples, P + "http_requests_in_flight") >= 1
 
@@ -299,7 +299,7 @@ def test_a_real_prometheus_scrapes_the_service(migrated, start_service):
                             'status="2xx"}', 5)
         print(f"Prometheus read {got:.0f} requests of GET /health")
         (info,) = prom.query(P + "schema_info")
-        assert info["metric"]["revision"] == "96f087ac5e97"
+        assert info["metric"]["revision"] == HEAD_REVISION
     finally:
         prom.close()
 
