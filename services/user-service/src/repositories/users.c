@@ -189,7 +189,8 @@ int repo_users_create(const repo_users *r, core_db *db, const schema_values *v,
 	core_db_param pp[] = {CORE_DB_TEXT_P(pid), CORE_DB_TEXT_P(uid), CORE_DB_TEXT_P(at),
 	                      CORE_DB_TEXT_P(at)};
 	rc = core_db_exec(db, r->profile_insert[slot], pp, 4, NULL, err);
-	rc = rc ? rc : repo_outbox_registered(r->outbox, db, *out, err); /* the event commits with the user */
+	/* the event commits with the user, or neither does */
+	rc = rc ? rc : repo_outbox_registered(r->outbox, db, *out, err);
 	rc = rc ? rc : core_db_commit(db, err);
 	if (rc) {
 		core_db_rollback(db);
