@@ -21,6 +21,7 @@ enum {
 	OPT_DEPENDS_ON,
 	OPT_AUTOGENERATE,
 	OPT_ALLOW_EMPTY,
+	OPT_NO_CACHE,
 };
 
 typedef struct revision_args {
@@ -28,6 +29,7 @@ typedef struct revision_args {
 	const char **labels, **depends; /* the repeatable options; argc entries each */
 	bool autogenerate;
 	bool allow_empty;
+	bool no_cache;
 } revision_args;
 
 static const struct option revision_opts[] = {
@@ -39,6 +41,7 @@ static const struct option revision_opts[] = {
     {"depends-on", required_argument, NULL, OPT_DEPENDS_ON},
     {"autogenerate", no_argument, NULL, OPT_AUTOGENERATE},
     {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -86,6 +89,9 @@ static int parse(cli_env *env, int argc, char **argv, void *p)
 		case OPT_ALLOW_EMPTY:
 			args->allow_empty = true;
 			break;
+		case OPT_NO_CACHE:
+			args->no_cache = true;
+			break;
 		default:
 			return cli_option_other(env, c, argv);
 		}
@@ -94,6 +100,8 @@ static int parse(cli_env *env, int argc, char **argv, void *p)
 		return cli_usage_error(env->cmd, "unexpected argument '%s'", argv[optind]);
 	if (args->allow_empty && !args->autogenerate)
 		return cli_usage_error(env->cmd, "--allow-empty goes with --autogenerate");
+	if (args->no_cache && !args->autogenerate)
+		return cli_usage_error(env->cmd, "--no-cache goes with --autogenerate");
 	return -1;
 }
 
@@ -135,6 +143,7 @@ static int run(cli_env *env, void *p)
 	rt_error_clear(&err);
 	rt_autogen ag = {0};
 	if (args->autogenerate) {
+		rt_ctx_set_model_cache(env->ctx, !args->no_cache);
 		if (rt_ctx_autogenerate(env->ctx, &ag, &err) != 0)
 			return cli_fail(&err);
 		report(&ag);

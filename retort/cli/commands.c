@@ -23,7 +23,7 @@ static const cmd_def commands[] = {
     {"revision", &cmd_revision, CMD_NEEDS_CTX, "Create a new revision file",
      "usage: retort revision [-m MSG] [--rev-id ID] [--head REV] [--splice]\n"
      "                       [--branch-label LABEL] [--depends-on REV]\n"
-     "                       [--autogenerate [--allow-empty]]\n"
+     "                       [--autogenerate [--allow-empty] [--no-cache]]\n"
      "\n"
      "  -m, --message MSG      message; also names the file\n"
      "  --rev-id ID            revision id instead of 12 random hex digits\n"
@@ -34,7 +34,10 @@ static const cmd_def commands[] = {
      "  --autogenerate         fill the script with what turns the database into the\n"
      "                         models (the database must be at head)\n"
      "  --allow-empty          with --autogenerate: write the script even when\n"
-     "                         nothing changed\n"},
+     "                         nothing changed\n"
+     "  --no-cache             with --autogenerate: apply every model file to the\n"
+     "                         scratch schema, not only those changed since the\n"
+     "                         last run (.retort-cache/ beside the config)\n"},
     {"upgrade", &cmd_upgrade, CMD_NEEDS_CTX, "Upgrade to a later version",
      "usage: retort upgrade [--sql] TARGET\n"
      "\n"

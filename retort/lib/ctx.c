@@ -40,6 +40,11 @@ void rt_ctx_set_log(rt_ctx *ctx, rt_log_fn fn, void *ud)
 	ctx->log_ud = ud;
 }
 
+void rt_ctx_set_model_cache(rt_ctx *ctx, bool use)
+{
+	ctx->no_model_cache = !use;
+}
+
 const rt_graph *rt_ctx_graph(const rt_ctx *ctx)
 {
 	return ctx->graph;

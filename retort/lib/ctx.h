@@ -19,6 +19,7 @@ struct rt_ctx {
 	rt_url url; /* parsed on first use; url.dialect == NONE until then */
 	struct rt__db *db;
 	rt__arena scratch; /* per-call results (rt_ctx_current); reset per call */
+	bool no_model_cache; /* autogenerate applies every model file (--no-cache) */
 };
 
 /* Formats and sends one log line (no-op without a callback). */

@@ -34,6 +34,10 @@ typedef void (*rt_log_fn)(void *ud, rt_log_level level, const char *msg);
 int rt_ctx_open(const rt_config *cfg, rt_ctx **out, rt_error *err);
 void rt_ctx_free(rt_ctx *ctx);
 void rt_ctx_set_log(rt_ctx *ctx, rt_log_fn fn, void *ud);
+/* Whether autogenerate may take model files' results from the model cache
+ * (.retort-cache/ beside the config file; on by default). Off: every model
+ * file is applied to the scratch schema, and the cache is written afresh. */
+void rt_ctx_set_model_cache(rt_ctx *ctx, bool use);
 const rt_graph *rt_ctx_graph(const rt_ctx *ctx);
 const rt_config *rt_ctx_config(const rt_ctx *ctx);
 

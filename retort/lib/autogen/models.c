@@ -1,4 +1,5 @@
-/* models.c — loading model files into a schema model (see models.h).
+/* models.c — model files: listed, parsed, ordered and applied to a scratch
+ * schema (see models_internal.h; models_load.c decides what to apply).
  *
  * On PostgreSQL the scratch schema and all model statements go to the server
  * as one message; when the server refuses it, the statements are replayed one
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "autogen/models.h"
+#include "autogen/models_internal.h"
 #include "dialect/dialect.h"
 #include "runtime.h"
 #include "step.h"
@@ -20,21 +22,7 @@
 #include "util/heap.h"
 #include "banned.h"
 
-typedef struct model_stmt {
-	rt__stmt text;
-	const char *file;
-	rt__ddl_stmt ddl;
-	int rank; /* 0 enum types, 1 tables, 2 everything else */
-	bool placed;
-	bool cyclic; /* a table on a foreign-key cycle: its keys are added last */
-} model_stmt;
-
-typedef struct model_set {
-	model_stmt *v;
-	size_t n, cap;
-} model_set;
-
-static int list_files(rt__arena *a, const char *models, char ***paths, size_t *n, rt_error *err)
+int rt__models_list(rt__arena *a, const char *models, char ***paths, size_t *n, rt_error *err)
 {
 	*paths = NULL;
 	*n = 0;
@@ -159,8 +147,9 @@ static int refuse_transaction_control(const char *path, const rt__stmt *st, rt_d
 	return 0;
 }
 
-static int parse_file(rt__arena *a, rt__schema *scratch, rt_dialect dialect, const char *path,
-                      model_set *set, rt_error *err)
+int rt__models_parse_file(rt__arena *a, rt__schema *scratch, rt_dialect dialect, const char *path,
+                          size_t fileno, rt__model_set *set, char **text_out, size_t *len_out,
+                          rt_error *err)
 {
 	char *text;
 	size_t len, n, nddl;
@@ -176,17 +165,22 @@ static int parse_file(rt__arena *a, rt__schema *scratch, rt_dialect dialect, con
 		                    path);
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (set->n == set->cap &&
-		    !(set->v = rt__arena_grow(a, set->v, set->n, &set->cap, sizeof(model_stmt))))
+		    !(set->v = rt__arena_grow(a, set->v, set->n, &set->cap, sizeof(rt__model_stmt))))
 			return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 		if (ddl[i].kind == RT__DDL_OTHER &&
 		    (rc = refuse_transaction_control(path, &stmts[i], dialect, err)))
 			return rc;
-		model_stmt *m = &set->v[set->n++];
+		rt__model_stmt *m = &set->v[set->n++];
 		memset(m, 0, sizeof(*m));
 		m->text = stmts[i];
 		m->file = path;
+		m->fileno = fileno;
 		m->ddl = ddl[i];
 		m->rank = rank_of(&m->ddl);
+	}
+	if (!rc) {
+		*text_out = text;
+		*len_out = len;
 	}
 	return rc;
 }
@@ -225,7 +219,7 @@ typedef struct deps {
 	size_t *start, *dep, *wait;
 } deps;
 
-static int find_deps(rt__arena *a, model_stmt **tabs, size_t n, const named *names, size_t nnames,
+static int find_deps(rt__arena *a, rt__model_stmt **tabs, size_t n, const named *names, size_t nnames,
                      deps *d)
 {
 	size_t cap = 0, ne = 0;
@@ -267,7 +261,7 @@ static int find_deps(rt__arena *a, model_stmt **tabs, size_t n, const named *nam
  * Kahn's algorithm, taking the first ready table in file order next. Tables
  * on a foreign-key cycle, or waiting for one, follow in file order, marked
  * cyclic. */
-static int order_tables(rt__arena *a, model_stmt **tabs, size_t n, model_stmt **seq, size_t *k)
+static int order_tables(rt__arena *a, rt__model_stmt **tabs, size_t n, rt__model_stmt **seq, size_t *k)
 {
 	named *names = rt__arena_array(a, n + 1, sizeof(named));
 	rt__heap ready = {rt__arena_array(a, n + 1, sizeof(size_t)), 0};
@@ -304,10 +298,10 @@ static int order_tables(rt__arena *a, model_stmt **tabs, size_t n, model_stmt **
 
 /* Orders the statements: enum types, tables (order_tables), then the rest,
  * each in file order. */
-static int order(rt__arena *a, model_set *set, model_stmt ***out, rt_error *err)
+int rt__models_order(rt__arena *a, rt__model_set *set, rt__model_stmt ***out, rt_error *err)
 {
-	model_stmt **seq = rt__arena_array(a, set->n + 1, sizeof(model_stmt *));
-	model_stmt **tabs = rt__arena_array(a, set->n + 1, sizeof(model_stmt *));
+	rt__model_stmt **seq = rt__arena_array(a, set->n + 1, sizeof(rt__model_stmt *));
+	rt__model_stmt **tabs = rt__arena_array(a, set->n + 1, sizeof(rt__model_stmt *));
 	if (!seq || !tabs)
 		return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 	size_t k = 0, ntabs = 0;
@@ -327,7 +321,7 @@ static int order(rt__arena *a, model_set *set, model_stmt ***out, rt_error *err)
 }
 
 /* The database refused a model statement: say which file and line. */
-static int refused(const model_stmt *m, rt_error *err)
+static int refused(const rt__model_stmt *m, rt_error *err)
 {
 	rt_error db = *err;
 	rt_error_at(err, RT_ERR_PARSE, m->file, m->text.line, 0, "model statement failed: %s",
@@ -365,10 +359,10 @@ static int create_without_keys(rt_buf *b, rt__arena *a, const rt__table *t)
  * in it is reported at. */
 typedef struct sent {
 	rt__stmt text;
-	const model_stmt *from;
+	const rt__model_stmt *from;
 } sent;
 
-static int add_sent(rt__arena *a, sent *v, size_t *n, const rt_buf *b, const model_stmt *from)
+static int add_sent(rt__arena *a, sent *v, size_t *n, const rt_buf *b, const rt__model_stmt *from)
 {
 	char *sql = rt__arena_strndup(a, b->data, b->len);
 	if (!sql)
@@ -381,7 +375,7 @@ static int add_sent(rt__arena *a, sent *v, size_t *n, const rt_buf *b, const mod
  * references at once), tables on a foreign-key cycle are created without
  * their keys and the keys added after every table exists (SQLite checks
  * them later). */
-static int plan(rt__arena *a, model_stmt **seq, size_t n, bool defer, sent **out, size_t *nout)
+static int plan(rt__arena *a, rt__model_stmt **seq, size_t n, bool defer, sent **out, size_t *nout)
 {
 	size_t cap = n;
 	for (size_t i = 0; defer && i < n; i++)
@@ -435,7 +429,7 @@ static int by_table_name(const void *key, const void *t)
 
 /* Carries "-- retort:renamed-from" annotations from the parsed files onto
  * the introspected schema (sorted by name, as introspect leaves it). */
-static int annotate(rt__schema *out, const model_set *set)
+int rt__models_annotate(rt__schema *out, const rt__model_set *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		const rt__ddl_stmt *d = &set->v[i].ddl;
@@ -496,7 +490,7 @@ static int diagnose(rt__db *db, const scratch_schema *sc, const sent *v, size_t 
  * message (a simple query of many statements): one round trip instead of
  * one per statement, which at hundreds of tables is most of the client's
  * share of the time. */
-static int apply_postgresql(rt_ctx *ctx, rt__arena *a, model_stmt **seq, size_t n, rt__schema *out,
+static int apply_postgresql(rt_ctx *ctx, rt__arena *a, rt__model_stmt **seq, size_t n, rt__schema *out,
                             rt_error *err)
 {
 	int rc = rt__ctx_connect(ctx, err);
@@ -528,7 +522,7 @@ static int apply_postgresql(rt_ctx *ctx, rt__arena *a, model_stmt **seq, size_t 
 	return rc;
 }
 
-static int apply_sqlite(rt__arena *a, model_stmt **seq, size_t n, rt__schema *out, rt_error *err)
+static int apply_sqlite(rt__arena *a, rt__model_stmt **seq, size_t n, rt__schema *out, rt_error *err)
 {
 	rt__db *db;
 	int rc = rt__db_connect_memory(&db, err);
@@ -543,42 +537,11 @@ static int apply_sqlite(rt__arena *a, model_stmt **seq, size_t n, rt__schema *ou
 	return rc;
 }
 
-int rt__models_load(rt_ctx *ctx, rt__arena *a, rt__schema *out, rt_error *err)
+int rt__models_apply(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, rt__model_stmt **seq,
+                     size_t n, rt__schema *out, rt_error *err)
 {
-	return rt__models_load_from(ctx, a, rt_config_models(ctx->cfg), out, err);
-}
-
-int rt__models_load_from(rt_ctx *ctx, rt__arena *a, const char *models, rt__schema *out,
-                         rt_error *err)
-{
-	if (!models) {
-		int rc = rt_error_set(err, RT_ERR_CONFIG, "no models configured");
-		rt_error_hint(err,
-		              "add 'models = models' (a directory of *.sql files) to the config");
-		return rc;
-	}
-	const rt_url *url;
-	int rc = rt__ctx_url(ctx, &url, err);
-	if (rc)
-		return rc;
-	rt__schema scratch;
-	rt__schema_init(&scratch, a, url->dialect);
-	rt__schema_init(out, a, url->dialect);
-	char **paths;
-	size_t npaths;
-	model_set set = {0};
-	model_stmt **seq = NULL;
-	rc = list_files(a, models, &paths, &npaths, err);
-	for (size_t i = 0; !rc && i < npaths; i++)
-		rc = parse_file(a, &scratch, url->dialect, paths[i], &set, err);
-	rc = rc ? rc : order(a, &set, &seq, err);
-	if (rc)
-		return rc;
-	if (url->dialect == RT_DIALECT_POSTGRESQL)
-		rc = apply_postgresql(ctx, a, seq, set.n, out, err);
-	else
-		rc = apply_sqlite(a, seq, set.n, out, err);
-	if (!rc && annotate(out, &set))
-		rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
-	return rc;
+	rt__schema_init(out, a, dialect);
+	if (dialect == RT_DIALECT_POSTGRESQL)
+		return apply_postgresql(ctx, a, seq, n, out, err);
+	return apply_sqlite(a, seq, n, out, err);
 }
