@@ -23,8 +23,10 @@
 
 /* What normalises model text besides the files themselves: the server's
  * version, the settings that shape how it prints types and defaults, and
- * every type, function and extension outside the system schemas (a model
- * may use them, and a change to them must not be hidden by the cache). */
+ * every type (but arrays: each table has one), function and extension
+ * outside the system schemas (a model may use them, and a change to them
+ * must not be hidden by the cache). Tables are not in it: a migration
+ * creating one must not empty the cache. */
 static const char pg_fingerprint[] =
     "SELECT concat_ws(E'\\n', current_setting('server_version_num'), "
     "current_setting('DateStyle'), current_setting('IntervalStyle'), "
@@ -42,6 +44,7 @@ static const char pg_fingerprint[] =
     "  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
     "  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')"
     "  AND n.nspname NOT LIKE 'pg\\_%' AND t.typtype IN ('b', 'd', 'e', 'r', 'm')"
+    "  AND t.typcategory <> 'A'"
     " UNION ALL SELECT 'f ' || p.oid::regprocedure::text || ' ' || p.prorettype::regtype::text"
     "  || ' ' || md5(coalesce(p.prosrc, ''))"
     "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
