@@ -256,6 +256,25 @@ static int alter_refs(state *s, size_t f, size_t o, const rt__ddl_stmt *d)
 	return rc;
 }
 
+/* Whether the text holds word (lower case) as a whole word, in any case:
+ * INHERITS or LIKE in a CREATE TABLE takes columns from another table. A
+ * mention in a comment or a string counts too, which only costs a full
+ * rebuild. */
+static bool has_word(const char *sql, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	for (size_t i = 0; i + n <= len; i++) {
+		if (i > 0 && (isalnum((unsigned char)sql[i - 1]) || sql[i - 1] == '_'))
+			continue;
+		size_t k = 0;
+		while (k < n && tolower((unsigned char)sql[i + k]) == word[k])
+			k++;
+		if (k == n && (i + n == len || !(isalnum((unsigned char)sql[i + n]) || sql[i + n] == '_')))
+			return true;
+	}
+	return false;
+}
+
 /* Pass 2: what each statement touches and references. */
 static int link(state *s, const rt__mdep_stmt *st, size_t nst)
 {
@@ -266,6 +285,13 @@ static int link(state *s, const rt__mdep_stmt *st, size_t nst)
 		obj_kind kind = OBJ_TABLE;
 		switch (d->kind) {
 		case RT__DDL_CREATE_TABLE:
+			if (has_word(st[i].sql, st[i].len, "inherits") ||
+			    has_word(st[i].sql, st[i].len, "like")) {
+				s->doubt = doubt_at(s, d, "a table that may take columns from another");
+				continue;
+			}
+			target = d->table ? d->table->name : NULL;
+			break;
 		case RT__DDL_CREATE_INDEX:
 			target = d->table ? d->table->name : NULL;
 			break;

@@ -15,7 +15,8 @@
  * keys), which is all a foreign key needs.
  *
  * When the statements cannot be attributed so surely — a statement the
- * parser does not understand, a DROP, a rename of a table, a reference to a
+ * parser does not understand, a DROP, a rename of a table, a CREATE TABLE
+ * whose text says INHERITS or LIKE (columns from another table), a reference to a
  * table no model creates, two objects whose names the database could mix
  * up (one name the prefix of another's "name_", as t and t_id_seq, or very
  * long names it might truncate) — doubt says why, and autogenerate
@@ -47,7 +48,10 @@ typedef struct rt__mdep_file {
 
 typedef struct rt__mdep_stmt {
 	const rt__ddl_stmt *ddl;
-	size_t file; /* index into the files */
+	size_t file;     /* index into the files */
+	const char *sql; /* its text (the parser skips what CREATE TABLE has after
+	                  * its columns, such as INHERITS) */
+	size_t len;
 } rt__mdep_stmt;
 
 /* Fills files[0..nfiles) (path, text, len set) from the statements (in

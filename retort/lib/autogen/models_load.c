@@ -516,7 +516,8 @@ int rt__models_load_from(rt_ctx *ctx, rt__arena *a, const char *models, rt__sche
 		if (!st)
 			return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 		for (size_t i = 0; i < l.set.n; i++)
-			st[i] = (rt__mdep_stmt){&l.set.v[i].ddl, l.set.v[i].fileno};
+			st[i] = (rt__mdep_stmt){&l.set.v[i].ddl, l.set.v[i].fileno, l.set.v[i].text.sql,
+			                        l.set.v[i].text.len};
 		rc = global_key(ctx, a, url->dialect, global, err);
 		if (!rc && rt__mdeps_build(a, l.files, l.nfiles, st, l.set.n, global, &doubt))
 			rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
