@@ -18,7 +18,7 @@ struct rt_ctx {
 	void *log_ud;
 	rt_url url; /* parsed on first use; url.dialect == NONE until then */
 	struct rt__db *db;
-	rt__arena scratch; /* per-call results (rt_ctx_current); reset per call */
+	rt__arena scratch;   /* per-call results (rt_ctx_current); reset per call */
 	bool no_model_cache; /* autogenerate applies every model file (--no-cache) */
 };
 

@@ -10,9 +10,9 @@
 #include "banned.h"
 
 static const char magic[] = "retort-model-cache\n";
-#define MAGIC_LEN (sizeof(magic) - 1)
+#define MAGIC_LEN      (sizeof(magic) - 1)
 #define FORMAT_VERSION 1u
-#define NO_STRING 0xFFFFFFFFu
+#define NO_STRING      0xFFFFFFFFu
 
 static int put_u32(rt_buf *b, uint32_t v)
 {
@@ -99,8 +99,7 @@ static int put_table(rt_buf *b, const rt__table *t)
 	return rc;
 }
 
-int rt__mcache_encode(rt_buf *out, const unsigned char key[RT__MCACHE_KEY],
-                      const rt__schema *part)
+int rt__mcache_encode(rt_buf *out, const unsigned char key[RT__MCACHE_KEY], const rt__schema *part)
 {
 	size_t start = out->len;
 	int rc = rt_buf_add(out, magic, MAGIC_LEN);

@@ -20,8 +20,7 @@
 
 /* Appends to out the entry holding part's tables and enum types under key.
  * 0 or -RT_ERR_NOMEM. */
-int rt__mcache_encode(rt_buf *out, const unsigned char key[RT__MCACHE_KEY],
-                      const rt__schema *part);
+int rt__mcache_encode(rt_buf *out, const unsigned char key[RT__MCACHE_KEY], const rt__schema *part);
 
 /* Reads an entry: 0 with key and *part (initialised on part's arena by the
  * caller, objects appended) filled; 1 when the bytes are not a sound entry

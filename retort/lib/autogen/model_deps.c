@@ -104,8 +104,8 @@ static size_t owner_of(const state *s, const char *name, obj_kind kind)
 
 static const char *doubt_at(state *s, const rt__ddl_stmt *d, const char *what)
 {
-	const char *why = rt__arena_printf(s->a, "%s:%d: %s", d->pos.file ? d->pos.file : "?",
-	                                   d->pos.line, what);
+	const char *why =
+	    rt__arena_printf(s->a, "%s:%d: %s", d->pos.file ? d->pos.file : "?", d->pos.line, what);
 	return why ? why : what;
 }
 
@@ -145,7 +145,8 @@ static bool mentions(const char *type, const char *name)
 	size_t n = strlen(name);
 	for (const char *p = type; p && *p; p++) {
 		size_t i = 0;
-		while (i < n && p[i] && tolower((unsigned char)p[i]) == tolower((unsigned char)name[i]))
+		while (i < n && p[i] &&
+		       tolower((unsigned char)p[i]) == tolower((unsigned char)name[i]))
 			i++;
 		if (i == n)
 			return true;
@@ -164,8 +165,8 @@ static int type_refs(state *s, size_t o, const char *type)
 }
 
 /* A constraint of a statement of file f on a table owned by o. */
-static int constraint_refs(state *s, size_t f, size_t o, const char *table,
-                           const rt__constraint *k, const rt__ddl_stmt *d)
+static int constraint_refs(state *s, size_t f, size_t o, const char *table, const rt__constraint *k,
+                           const rt__ddl_stmt *d)
 {
 	if ((k->kind == RT__CON_PRIMARY || k->kind == RT__CON_UNIQUE) && k->name &&
 	    push_obj(s, &s->rels, &s->nrels, &s->cap_rels, (obj){k->name, OBJ_RELATION, o}))
@@ -209,7 +210,8 @@ static int table_refs(state *s, size_t f, size_t o, const rt__table *t, const rt
 {
 	int rc = 0;
 	for (size_t c = 0; !rc && c < t->ncolumns; c++)
-		rc = push_rel(s, o, rt__arena_printf(s->a, "%s_%s_seq", t->name, t->columns[c].name));
+		rc = push_rel(s, o,
+		              rt__arena_printf(s->a, "%s_%s_seq", t->name, t->columns[c].name));
 	for (size_t c = 0; !rc && c < t->nconstraints; c++)
 		rc = auto_key_name(s, o, t->name, &t->constraints[c]);
 	for (size_t c = 0; !rc && c < t->ncolumns; c++)
@@ -235,19 +237,24 @@ static int alter_refs(state *s, size_t f, size_t o, const rt__ddl_stmt *d)
 			rc = al->column ? type_refs(s, o, al->column->type) : 0;
 			rc = rc || !al->column
 			         ? rc
-			         : push_rel(s, o, rt__arena_printf(s->a, "%s_%s_seq", d->name,
-			                                           al->column->name));
+			         : push_rel(s, o,
+			                    rt__arena_printf(s->a, "%s_%s_seq", d->name,
+			                                     al->column->name));
 			for (size_t c = 0; !rc && c < al->ncolumn_constraints; c++) {
-				rc = constraint_refs(s, f, o, d->name, &al->column_constraints[c], d);
-				rc = rc ? rc : auto_key_name(s, o, d->name, &al->column_constraints[c]);
+				rc = constraint_refs(s, f, o, d->name, &al->column_constraints[c],
+				                     d);
+				rc = rc ? rc
+				        : auto_key_name(s, o, d->name, &al->column_constraints[c]);
 			}
 			break;
 		case RT__ALTER_TYPE:
 			rc = type_refs(s, o, al->type);
 			break;
 		case RT__ALTER_ADD_CONSTRAINT:
-			rc = al->constraint ? constraint_refs(s, f, o, d->name, al->constraint, d) : 0;
-			rc = rc || !al->constraint ? rc : auto_key_name(s, o, d->name, al->constraint);
+			rc = al->constraint ? constraint_refs(s, f, o, d->name, al->constraint, d)
+			                    : 0;
+			rc = rc || !al->constraint ? rc
+			                           : auto_key_name(s, o, d->name, al->constraint);
 			break;
 		default:
 			break;
@@ -269,7 +276,8 @@ static bool has_word(const char *sql, size_t len, const char *word)
 		size_t k = 0;
 		while (k < n && tolower((unsigned char)sql[i + k]) == word[k])
 			k++;
-		if (k == n && (i + n == len || !(isalnum((unsigned char)sql[i + n]) || sql[i + n] == '_')))
+		if (k == n &&
+		    (i + n == len || !(isalnum((unsigned char)sql[i + n]) || sql[i + n] == '_')))
 			return true;
 	}
 	return false;
@@ -287,7 +295,8 @@ static int link(state *s, const rt__mdep_stmt *st, size_t nst)
 		case RT__DDL_CREATE_TABLE:
 			if (has_word(st[i].sql, st[i].len, "inherits") ||
 			    has_word(st[i].sql, st[i].len, "like")) {
-				s->doubt = doubt_at(s, d, "a table that may take columns from another");
+				s->doubt =
+				    doubt_at(s, d, "a table that may take columns from another");
 				continue;
 			}
 			target = d->table ? d->table->name : NULL;
@@ -302,7 +311,7 @@ static int link(state *s, const rt__mdep_stmt *st, size_t nst)
 		case RT__DDL_CREATE_ENUM:
 		case RT__DDL_ALTER_ENUM:
 			target = d->kind == RT__DDL_CREATE_ENUM && d->enum_type ? d->enum_type->name
-			                                                         : d->name;
+			                                                        : d->name;
 			kind = OBJ_ENUM;
 			break;
 		default:
@@ -343,8 +352,10 @@ static void check_names(state *s)
 		const char *n = s->rels[i].name;
 		if (strlen(n) > LONG_NAME || n[0] == '_')
 			s->doubt = "a long model object name, or one starting with '_'";
-		for (size_t j = i + 1; j < s->nrels && !s->doubt && !strcmp(n, s->rels[j].name); j++)
-			if (s->rels[j].owner != s->rels[i].owner || s->rels[j].kind == s->rels[i].kind)
+		for (size_t j = i + 1; j < s->nrels && !s->doubt && !strcmp(n, s->rels[j].name);
+		     j++)
+			if (s->rels[j].owner != s->rels[i].owner ||
+			    s->rels[j].kind == s->rels[i].kind)
 				s->doubt = "two model objects of the same name";
 	}
 }
@@ -412,7 +423,8 @@ static int keys(state *s, const unsigned char global[RT__MCACHE_KEY])
 		crypto_hash_sha256_update(&h, global, RT__MCACHE_KEY);
 		for (size_t i = 0; i < n; i++) {
 			const char *path = s->files[set[i]].path;
-			crypto_hash_sha256_update(&h, (const unsigned char *)path, strlen(path) + 1);
+			crypto_hash_sha256_update(&h, (const unsigned char *)path,
+			                          strlen(path) + 1);
 			crypto_hash_sha256_update(&h, content[set[i]], sizeof(content[0]));
 		}
 		crypto_hash_sha256_final(&h, s->files[f].key);

@@ -164,8 +164,8 @@ int rt__models_parse_file(rt__arena *a, rt__schema *scratch, rt_dialect dialect,
 		return rt_error_set(err, RT_ERR_PARSE, "%s: cannot match statements to their text",
 		                    path);
 	for (size_t i = 0; !rc && i < n; i++) {
-		if (set->n == set->cap &&
-		    !(set->v = rt__arena_grow(a, set->v, set->n, &set->cap, sizeof(rt__model_stmt))))
+		if (set->n == set->cap && !(set->v = rt__arena_grow(a, set->v, set->n, &set->cap,
+		                                                    sizeof(rt__model_stmt))))
 			return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 		if (ddl[i].kind == RT__DDL_OTHER &&
 		    (rc = refuse_transaction_control(path, &stmts[i], dialect, err)))
@@ -219,8 +219,8 @@ typedef struct deps {
 	size_t *start, *dep, *wait;
 } deps;
 
-static int find_deps(rt__arena *a, rt__model_stmt **tabs, size_t n, const named *names, size_t nnames,
-                     deps *d)
+static int find_deps(rt__arena *a, rt__model_stmt **tabs, size_t n, const named *names,
+                     size_t nnames, deps *d)
 {
 	size_t cap = 0, ne = 0;
 	size_t(*edges)[2] = NULL;
@@ -261,7 +261,8 @@ static int find_deps(rt__arena *a, rt__model_stmt **tabs, size_t n, const named 
  * Kahn's algorithm, taking the first ready table in file order next. Tables
  * on a foreign-key cycle, or waiting for one, follow in file order, marked
  * cyclic. */
-static int order_tables(rt__arena *a, rt__model_stmt **tabs, size_t n, rt__model_stmt **seq, size_t *k)
+static int order_tables(rt__arena *a, rt__model_stmt **tabs, size_t n, rt__model_stmt **seq,
+                        size_t *k)
 {
 	named *names = rt__arena_array(a, n + 1, sizeof(named));
 	rt__heap ready = {rt__arena_array(a, n + 1, sizeof(size_t)), 0};
@@ -490,8 +491,8 @@ static int diagnose(rt__db *db, const scratch_schema *sc, const sent *v, size_t 
  * message (a simple query of many statements): one round trip instead of
  * one per statement, which at hundreds of tables is most of the client's
  * share of the time. */
-static int apply_postgresql(rt_ctx *ctx, rt__arena *a, rt__model_stmt **seq, size_t n, rt__schema *out,
-                            rt_error *err)
+static int apply_postgresql(rt_ctx *ctx, rt__arena *a, rt__model_stmt **seq, size_t n,
+                            rt__schema *out, rt_error *err)
 {
 	int rc = rt__ctx_connect(ctx, err);
 	if (rc)
@@ -522,7 +523,8 @@ static int apply_postgresql(rt_ctx *ctx, rt__arena *a, rt__model_stmt **seq, siz
 	return rc;
 }
 
-static int apply_sqlite(rt__arena *a, rt__model_stmt **seq, size_t n, rt__schema *out, rt_error *err)
+static int apply_sqlite(rt__arena *a, rt__model_stmt **seq, size_t n, rt__schema *out,
+                        rt_error *err)
 {
 	rt__db *db;
 	int rc = rt__db_connect_memory(&db, err);
@@ -537,8 +539,8 @@ static int apply_sqlite(rt__arena *a, rt__model_stmt **seq, size_t n, rt__schema
 	return rc;
 }
 
-int rt__models_apply(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, rt__model_stmt **seq,
-                     size_t n, rt__schema *out, rt_error *err)
+int rt__models_apply(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, rt__model_stmt **seq, size_t n,
+                     rt__schema *out, rt_error *err)
 {
 	rt__schema_init(out, a, dialect);
 	if (dialect == RT_DIALECT_POSTGRESQL)

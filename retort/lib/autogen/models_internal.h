@@ -46,8 +46,8 @@ int rt__models_order(rt__arena *a, rt__model_set *set, rt__model_stmt ***out, rt
  * transaction rolled back, on ctx's connection; SQLite: an in-memory
  * database) and introspects it into *out (initialised here on a). A refused
  * statement is reported at its model file and line. */
-int rt__models_apply(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, rt__model_stmt **seq,
-                     size_t n, rt__schema *out, rt_error *err);
+int rt__models_apply(rt_ctx *ctx, rt__arena *a, rt_dialect dialect, rt__model_stmt **seq, size_t n,
+                     rt__schema *out, rt_error *err);
 
 /* Carries renamed-from annotations of the parsed statements onto out (its
  * tables sorted by name). 0 or -RT_ERR_NOMEM. */

@@ -59,17 +59,19 @@ static int global_key(rt_ctx *ctx, rt__arena *a, rt_dialect dialect,
 {
 	rt__db *db = NULL;
 	int rc = dialect == RT_DIALECT_POSTGRESQL ? rt__ctx_connect(ctx, err)
-	                                           : rt__db_connect_memory(&db, err);
+	                                          : rt__db_connect_memory(&db, err);
 	if (rc)
 		return rc;
 	rt__rows rows = {0};
-	const char *sql = dialect == RT_DIALECT_POSTGRESQL ? pg_fingerprint : "SELECT sqlite_version()";
+	const char *sql =
+	    dialect == RT_DIALECT_POSTGRESQL ? pg_fingerprint : "SELECT sqlite_version()";
 	rc = (db ? db : ctx->db)->ops->query(db ? db : ctx->db, a, sql, NULL, 0, &rows, err);
 	if (db)
 		rt__db_close(db);
 	if (rc)
 		return rc;
-	const char *server = rows.nrows == 1 && rows.ncols == 1 && rows.cells[0] ? rows.cells[0] : "";
+	const char *server =
+	    rows.nrows == 1 && rows.ncols == 1 && rows.cells[0] ? rows.cells[0] : "";
 	char build[160];
 	struct stat st;
 	if (stat("/proc/self/exe", &st) == 0)
@@ -82,7 +84,8 @@ static int global_key(rt_ctx *ctx, rt__arena *a, rt_dialect dialect,
 	crypto_hash_sha256_init(&h);
 	const char *parts[] = {"retort model cache 1", build, rt_dialect_name(dialect), server};
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		crypto_hash_sha256_update(&h, (const unsigned char *)parts[i], strlen(parts[i]) + 1);
+		crypto_hash_sha256_update(&h, (const unsigned char *)parts[i],
+		                          strlen(parts[i]) + 1);
 	crypto_hash_sha256_final(&h, key);
 	return 0;
 }
@@ -133,8 +136,8 @@ static int read_entry(loader *l, size_t f, rt_error *err)
 	rt_error ignored;
 	rt_error_clear(&ignored);
 	if (rt__fs_read(l->a, path, &data, &len, &ignored)) {
-		rt__ctx_log(l->ctx, RT_LOG_WARNING, "model cache: cannot read %s: %s (ignored)", path,
-		            ignored.message);
+		rt__ctx_log(l->ctx, RT_LOG_WARNING, "model cache: cannot read %s: %s (ignored)",
+		            path, ignored.message);
 		return 0;
 	}
 	unsigned char key[RT__MCACHE_KEY];
@@ -171,7 +174,8 @@ static int write_entry(loader *l, size_t f)
 	int rc = rt__fs_create(tmp, b.data, b.len, &err);
 	rt_buf_release(&b);
 	if (!rc && rename(tmp, path) != 0) {
-		rc = rt_error_set(&err, RT_ERR_IO, "cannot rename to %s: %s", path, strerror(errno));
+		rc =
+		    rt_error_set(&err, RT_ERR_IO, "cannot rename to %s: %s", path, strerror(errno));
 		unlink(tmp);
 	}
 	if (rc)
@@ -274,8 +278,7 @@ static int push_made(loader *l, rt__model_stmt ***seq, size_t *n, size_t *cap, r
 /* A referenced table that is not applied, made again from the cache with
  * what a foreign key to it needs: its columns (type, NOT NULL), primary and
  * unique keys, and unique indexes on plain columns. */
-static int stub_table(loader *l, const rt__table *t, rt__model_stmt ***seq, size_t *n,
-                      size_t *cap)
+static int stub_table(loader *l, const rt__table *t, rt__model_stmt ***seq, size_t *n, size_t *cap)
 {
 	rt__table bare = {.name = t->name, .ncolumns = t->ncolumns};
 	bare.columns = rt__arena_array(l->a, t->ncolumns + 1, sizeof(rt__column));
@@ -287,7 +290,8 @@ static int stub_table(loader *l, const rt__table *t, rt__model_stmt ***seq, size
 		                               .type = t->columns[i].type,
 		                               .not_null = t->columns[i].not_null};
 	for (size_t i = 0; i < t->nconstraints; i++)
-		if (t->constraints[i].kind == RT__CON_PRIMARY || t->constraints[i].kind == RT__CON_UNIQUE)
+		if (t->constraints[i].kind == RT__CON_PRIMARY ||
+		    t->constraints[i].kind == RT__CON_UNIQUE)
 			bare.constraints[bare.nconstraints++] = t->constraints[i];
 	rt_buf b = RT_BUF_INIT;
 	int rc = rt__ddl_render_create_table(&b, &bare, l->dialect);
@@ -516,8 +520,8 @@ int rt__models_load_from(rt_ctx *ctx, rt__arena *a, const char *models, rt__sche
 		if (!st)
 			return rt_error_set(err, RT_ERR_NOMEM, "out of memory");
 		for (size_t i = 0; i < l.set.n; i++)
-			st[i] = (rt__mdep_stmt){&l.set.v[i].ddl, l.set.v[i].fileno, l.set.v[i].text.sql,
-			                        l.set.v[i].text.len};
+			st[i] = (rt__mdep_stmt){&l.set.v[i].ddl, l.set.v[i].fileno,
+			                        l.set.v[i].text.sql, l.set.v[i].text.len};
 		rc = global_key(ctx, a, url->dialect, global, err);
 		if (!rc && rt__mdeps_build(a, l.files, l.nfiles, st, l.set.n, global, &doubt))
 			rc = rt_error_set(err, RT_ERR_NOMEM, "out of memory");
