@@ -1,11 +1,12 @@
 /* pipeline.c — transactional migrations sent back to back (internal; see
  * pipeline.h).
  *
- * Each migration is still its own transaction: BEGIN, a guard, its
- * statements, its version-table change and log row, COMMIT. All of a run's
- * migrations are queued before the first result is read, so the server goes
- * from one to the next without waiting for the client: one round trip for
- * the run instead of one per migration.
+ * Each migration is still its own transaction: BEGIN, the run lock (where
+ * the dialect takes it per transaction), a guard, its statements, its
+ * version-table change and log row, COMMIT. All of a run's migrations are
+ * queued before the first result is read, so the server goes from one to
+ * the next without waiting for the client: one round trip for the run
+ * instead of one per migration.
  *
  * Two things keep a failure from being skipped over. The server skips
  * every statement queued after a failed one, up to the end of the pipeline.
@@ -24,8 +25,8 @@
 #include "banned.h"
 
 /* One migration in the pipeline. The statements sent for it, in order:
- * BEGIN, the guard, stmts[0..nstmts), the version-table change, the log
- * row, COMMIT. */
+ * BEGIN, the lock (tx_lock_sql dialects), the guard, stmts[0..nstmts), the version-table change,
+ * the log row, COMMIT. */
 typedef struct queued {
 	const rt_step *step;
 	const char **before, **after; /* heads before and after it (arena) */
@@ -33,9 +34,8 @@ typedef struct queued {
 	rt__stmt *stmts;
 	size_t nstmts;
 	size_t nsent; /* statements sent for it */
+	size_t guard; /* index of the guard: after BEGIN and the lock, if any */
 } queued;
-
-enum { FIRST_SCRIPT_STMT = 2 }; /* after BEGIN and the guard */
 
 /* Queues one statement built in sql by a version_table.c helper that
  * returned built (non-zero: out of memory); counts it in q. */
@@ -56,6 +56,11 @@ static int send_transaction(rt_ctx *ctx, queued *q, const rt_version_change *c, 
 	const char *vt = rt_config_version_table(ctx->cfg);
 	rt_buf sql = RT_BUF_INIT;
 	int rc = send_built(db, q, rt_buf_puts(&sql, "BEGIN"), &sql, false, err);
+	/* the guard's snapshot is taken after the lock is granted, so it sees
+	 * what the previous holder committed */
+	if (!rc && db->ops->tx_lock_sql)
+		rc = send_built(db, q, db->ops->tx_lock_sql(&sql, vt), &sql, false, err);
+	q->guard = q->nsent;
 	if (!rc)
 		rc = send_built(db, q, rt__vt_guard_literal(&sql, vt, q->before, q->nbefore), &sql,
 		                false, err);
@@ -105,14 +110,15 @@ static int step_failed(const queued *q, size_t k, rt_error *err)
 {
 	const rt_script *s = q->step->script;
 	const char *word = rt__direction_word(q->step->direction);
-	if (k >= FIRST_SCRIPT_STMT && k < FIRST_SCRIPT_STMT + q->nstmts)
-		return rt__statement_failed(q->step, &q->stmts[k - FIRST_SCRIPT_STMT], q->before,
-		                            q->nbefore, err);
+	size_t first = q->guard + 1;
+	if (k >= first && k < first + q->nstmts)
+		return rt__statement_failed(q->step, &q->stmts[k - first], q->before, q->nbefore,
+		                            err);
 	rt_error db = *err;
 	rt_buf at = RT_BUF_INIT;
 	rt__join_ids(&at, q->before, q->nbefore);
 	const char *where = at.len ? at.data : "base";
-	if (k == FIRST_SCRIPT_STMT - 1) {
+	if (k == q->guard) {
 		rt_error_set(err, RT_ERR_STATE, "%s %s not run: the database is no longer at %s",
 		             word, s->revision, where);
 		rt_error_detail(err, "%s", db.message);
@@ -129,14 +135,17 @@ static int step_failed(const queued *q, size_t k, rt_error *err)
 	return -(int)err->code;
 }
 
-/* Reads q's results; logs its "Running ..." line first, as a sequential run
- * does before it executes a step. */
+/* Reads q's results; logs its "Running ..." line once the guard has
+ * passed, so a migration another run applied meanwhile (the guard fails,
+ * the caller re-plans) is never reported as running here. */
 static int receive_step(rt_ctx *ctx, const queued *q, rt_error *err)
 {
-	rt__log_step(ctx, q->step);
-	for (size_t k = 0; k < q->nsent; k++)
+	for (size_t k = 0; k < q->nsent; k++) {
 		if (ctx->db->ops->pipe_receive(ctx->db, err))
 			return step_failed(q, k, err);
+		if (k == q->guard)
+			rt__log_step(ctx, q->step);
+	}
 	return 0;
 }
 

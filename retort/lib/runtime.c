@@ -1,9 +1,15 @@
 /* runtime.c — online migration: current, upgrade, downgrade, stamp.
  *
- * A run takes the session lock (advisory lock / flock), re-reads the version
- * table under it, plans once, and then applies each step in its own
- * transaction together with its version-table change and log row, so a
- * failure or a kill leaves the database at the previous revision. Where the
+ * A run takes the run lock, re-reads the version table under it, plans, and
+ * then applies each step in its own transaction together with its
+ * version-table change and log row, so a failure or a kill leaves the
+ * database at the previous revision. SQLite holds its lock (flock) for the
+ * whole run. PostgreSQL takes an advisory lock inside every transaction
+ * instead (tx_lock_sql): a session lock does not survive a
+ * transaction-pooling pgbouncer, which hands each transaction to whichever
+ * server connection is free. Each step re-checks under that lock that the
+ * version table still holds the heads it was planned from; when another run
+ * moved it meanwhile, the run re-reads it and plans again (docs/retort.md). Where the
  * dialect pipelines (PostgreSQL), consecutive transactional steps are sent
  * without waiting for each other (pipeline.c); otherwise, and for
  * transaction=false sections, one statement at a time. */
@@ -188,6 +194,69 @@ static bool in_transaction(const rt__db *db, const rt_step *step)
 	return !sec || sec->transaction;
 }
 
+/* Whether the run lock is taken per transaction (tx_lock_sql) rather than
+ * held by the session for the whole run. */
+static bool per_tx_lock(const rt_ctx *ctx)
+{
+	return ctx->db->ops->tx_lock_sql != NULL;
+}
+
+/* BEGIN and, where the dialect locks per transaction, the run lock. */
+static int begin_locked(rt_ctx *ctx, rt_error *err)
+{
+	rt__db *db = ctx->db;
+	int rc = db->ops->begin(db, err);
+	if (rc || !per_tx_lock(ctx))
+		return rc;
+	rt_buf sql = RT_BUF_INIT;
+	rc = db->ops->tx_lock_sql(&sql, vt_name(ctx));
+	rc = rc ? rt_error_set(err, RT_ERR_NOMEM, "out of memory")
+	        : db->ops->exec(db, sql.data, err);
+	rt_buf_release(&sql);
+	if (rc)
+		db->ops->exec(db, "ROLLBACK", NULL);
+	return rc;
+}
+
+/* Inside a transaction that holds the run lock: fails with RT_ERR_STATE
+ * (as the pipeline's guard does) unless the version table holds exactly
+ * heads. Nothing to check where the session holds the lock. */
+static int check_heads(rt_ctx *ctx, rt__arena *a, const char *const *heads, size_t n, rt_error *err)
+{
+	if (!per_tx_lock(ctx))
+		return 0;
+	const char **now;
+	size_t m;
+	int rc = read_heads(ctx, a, &now, &m, err);
+	if (rc)
+		return rc;
+	bool same = m == n;
+	for (size_t i = 0; same && i < n; i++) {
+		bool found = false;
+		for (size_t j = 0; !found && j < m; j++)
+			found = !strcmp(heads[i], now[j]);
+		same = found;
+	}
+	if (same)
+		return 0;
+	return rt_error_set(err, RT_ERR_STATE, "the version table changed during the run");
+}
+
+/* A short transaction under the run lock that only checks the heads: what
+ * a transaction=false section runs after. */
+static int check_heads_now(rt_ctx *ctx, rt__arena *a, const char *const *heads, size_t n,
+                           rt_error *err)
+{
+	if (!per_tx_lock(ctx))
+		return 0;
+	int rc = begin_locked(ctx, err);
+	rc = rc ? rc : check_heads(ctx, a, heads, n, err);
+	rc = rc ? rc : ctx->db->ops->exec(ctx->db, "COMMIT", err);
+	if (rc)
+		ctx->db->ops->exec(ctx->db, "ROLLBACK", NULL);
+	return rc;
+}
+
 /* One step, statement by statement: SQLite, and transaction=false sections. */
 static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n, const rt_step *step,
                     rt_error *err)
@@ -204,15 +273,26 @@ static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n, c
 		return rc;
 	bool tx = !sec || sec->transaction;
 	double start = now_ms();
-	rt__log_step(ctx, step);
+	/* under a per-transaction lock the statements outside a transaction
+	 * only start once the heads are still the planned ones; two racing runs
+	 * can still both run them (docs/retort.md: write them idempotently) */
 	if (!tx) {
+		if ((rc = check_heads_now(ctx, a, *heads, *n, err)))
+			return rc;
+		rt__log_step(ctx, step);
 		for (size_t i = 0; i < nstmts; i++)
 			if ((rc = db->ops->run(db, a, step->script->path, stmts[i].line,
 			                       stmts[i].sql, stmts[i].len, err)))
 				return rt__statement_failed(step, &stmts[i], *heads, *n, err);
 	}
-	if ((rc = db->ops->begin(db, err)))
+	if ((rc = begin_locked(ctx, err)))
 		return rc;
+	if ((rc = check_heads(ctx, a, *heads, *n, err))) {
+		db->ops->exec(db, "ROLLBACK", NULL);
+		return rc;
+	}
+	if (tx)
+		rt__log_step(ctx, step);
 	for (size_t i = 0; tx && i < nstmts; i++) {
 		if ((rc = db->ops->run(db, a, step->script->path, stmts[i].line, stmts[i].sql,
 		                       stmts[i].len, err))) {
@@ -240,11 +320,23 @@ static int run_step(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n, c
 	return rc;
 }
 
-/* Connects, locks, creates the bookkeeping tables and reads the heads. */
+/* Connects, locks, creates the bookkeeping tables and reads the heads. With
+ * a per-transaction lock, all of that is one transaction that holds it. */
 static int start_run(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n, rt_error *err)
 {
 	int rc = rt__ctx_connect(ctx, err);
-	rc = rc ? rc : ctx->db->ops->lock(ctx->db, vt_name(ctx), err);
+	if (rc)
+		return rc;
+	if (per_tx_lock(ctx)) {
+		rc = begin_locked(ctx, err);
+		rc = rc ? rc : ensure_tables(ctx, err);
+		rc = rc ? rc : read_heads(ctx, a, heads, n, err);
+		rc = rc ? rc : ctx->db->ops->exec(ctx->db, "COMMIT", err);
+		if (rc)
+			ctx->db->ops->exec(ctx->db, "ROLLBACK", NULL);
+		return rc;
+	}
+	rc = ctx->db->ops->lock(ctx->db, vt_name(ctx), err);
 	if (rc)
 		return rc;
 	rc = ensure_tables(ctx, err);
@@ -253,6 +345,42 @@ static int start_run(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n, 
 		ctx->db->ops->unlock(ctx->db, vt_name(ctx), NULL);
 	return rc;
 }
+
+static void end_run(rt_ctx *ctx)
+{
+	if (!per_tx_lock(ctx))
+		ctx->db->ops->unlock(ctx->db, vt_name(ctx), NULL);
+}
+
+/* Applies plan from heads; consecutive transactional steps go through the
+ * pipeline together. */
+static int run_plan(rt_ctx *ctx, rt__arena *a, const char ***heads, size_t *n, const rt_plan *plan,
+                    rt_error *err)
+{
+	const rt__db *db = ctx->db;
+	int rc = 0;
+	for (size_t i = 0, end; !rc && i < plan->n; i = end) {
+		for (end = i; db->ops->pipe_send && end < plan->n; end++)
+			if (!in_transaction(db, &plan->steps[end]))
+				break;
+		if (end > i)
+			rc = rt__run_pipelined(ctx, a, heads, n, plan->steps + i, end - i, err);
+		else
+			rc = run_step(ctx, a, heads, n, &plan->steps[end++], err);
+	}
+	return rc;
+}
+
+/* A target relative to the heads (-1, +2, ae1+1) means something else once
+ * another run has moved them, so it is not planned again. */
+static bool relative_target(const char *target)
+{
+	return target && strpbrk(target, "+-") != NULL;
+}
+
+/* Each re-plan follows a change another run committed, so the count is
+ * bounded by the migrations; this only stops a pathological loop. */
+enum { MAX_REPLANS = 10000 };
 
 static int migrate(rt_ctx *ctx, rt_direction dir, const char *target, rt_error *err)
 {
@@ -265,21 +393,31 @@ static int migrate(rt_ctx *ctx, rt_direction dir, const char *target, rt_error *
 		rt__arena_release(&a);
 		return rc;
 	}
-	rt_plan plan = {0};
-	rc = rt_graph_plan(ctx->graph, heads, n, dir, target, &plan, err);
-	/* consecutive transactional steps go through the pipeline together */
-	const rt__db *db = ctx->db;
-	for (size_t i = 0, end; !rc && i < plan.n; i = end) {
-		for (end = i; db->ops->pipe_send && end < plan.n; end++)
-			if (!in_transaction(db, &plan.steps[end]))
-				break;
-		if (end > i)
-			rc = rt__run_pipelined(ctx, &a, &heads, &n, plan.steps + i, end - i, err);
-		else
-			rc = run_step(ctx, &a, &heads, &n, &plan.steps[end++], err);
+	/* under a per-transaction lock, another run may apply some of our plan
+	 * between our transactions: the guard stops us (RT_ERR_STATE), and we
+	 * re-read the version table and plan what is left */
+	rt_error moved = {0};
+	for (unsigned replans = 0;; replans++) {
+		rt_plan plan = {0};
+		rc = rt_graph_plan(ctx->graph, heads, n, dir, target, &plan, err);
+		/* heads this project cannot plan from were not left by another run
+		 * of it: the guard's error says what happened */
+		if (rc && replans) {
+			*err = moved;
+			rc = -(int)moved.code;
+		}
+		rc = rc ? rc : run_plan(ctx, &a, &heads, &n, &plan, err);
+		rt_plan_release(&plan);
+		if (!rc || err->code != RT_ERR_STATE || !per_tx_lock(ctx) ||
+		    relative_target(target) || replans >= MAX_REPLANS)
+			break;
+		moved = *err;
+		rt__ctx_log(ctx, RT_LOG_INFO,
+		            "Another run moved the version table; planning again");
+		if ((rc = start_run(ctx, &a, &heads, &n, err)))
+			break;
 	}
-	rt_plan_release(&plan);
-	ctx->db->ops->unlock(ctx->db, vt_name(ctx), NULL);
+	end_run(ctx);
 	rt__arena_release(&a);
 	return rc;
 }
@@ -323,7 +461,10 @@ int rt_ctx_stamp(rt_ctx *ctx, const char *const *targets, size_t ntargets, bool 
 		rt__arena_release(&a);
 		return rc;
 	}
-	rc = ctx->db->ops->begin(ctx->db, err);
+	rc = begin_locked(ctx, err);
+	/* the heads as of the lock this transaction holds */
+	if (!rc && per_tx_lock(ctx))
+		rc = read_heads(ctx, &a, &heads, &n, err);
 	if (!rc && purge) {
 		rt_buf sql = RT_BUF_INIT;
 		rc = rt__vt_delete_all_sql(&sql, vt_name(ctx));
@@ -351,7 +492,7 @@ int rt_ctx_stamp(rt_ctx *ctx, const char *const *targets, size_t ntargets, bool 
 		rc = ctx->db->ops->exec(ctx->db, "COMMIT", err);
 	else
 		ctx->db->ops->exec(ctx->db, "ROLLBACK", NULL);
-	ctx->db->ops->unlock(ctx->db, vt_name(ctx), NULL);
+	end_run(ctx);
 	rt__arena_release(&a);
 	return rc;
 }

@@ -44,6 +44,15 @@ typedef struct rt__db_ops {
 	 * is taken by begin). */
 	int (*lock)(rt__db *db, const char *key, rt_error *err);
 	int (*unlock)(rt__db *db, const char *key, rt_error *err);
+	/* Appends to out the statement that takes the run lock keyed by key
+	 * inside the current transaction, released when it ends (PostgreSQL:
+	 * pg_advisory_xact_lock, which a transaction-pooling pgbouncer keeps
+	 * on one server connection, unlike a session lock). Where it is set,
+	 * migration runs take this lock in every transaction and re-read the
+	 * version table under it instead of holding lock for the whole run.
+	 * NULL where begin already serialises writers (SQLite). Non-zero: out
+	 * of memory. */
+	int (*tx_lock_sql)(rt_buf *out, const char *key);
 	int (*table_exists)(rt__db *db, const char *name, bool *out, rt_error *err);
 	/* The rows of query sql, which reads table; no rows and no error when
 	 * the table does not exist. One round trip on PostgreSQL, where the

@@ -190,6 +190,11 @@ static int pg_unlock(rt__db *db, const char *key, rt_error *err)
 	return advisory(db, "pg_advisory_unlock", key, err);
 }
 
+static int pg_tx_lock_sql(rt_buf *out, const char *key)
+{
+	return rt_buf_printf(out, "SELECT pg_catalog.pg_advisory_xact_lock(%lld)", lock_id(key));
+}
+
 static int pg_table_exists(rt__db *db, const char *name, bool *out, rt_error *err)
 {
 	static const char sql[] = "SELECT 1 FROM pg_catalog.pg_class c "
@@ -309,6 +314,7 @@ const rt__db_ops rt__postgresql_ops = {
     .begin = pg_begin,
     .lock = pg_lock,
     .unlock = pg_unlock,
+    .tx_lock_sql = pg_tx_lock_sql,
     .table_exists = pg_table_exists,
     .query_table = pg_query_table,
     .introspect = rt__pg_introspect,
