@@ -91,6 +91,8 @@ int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "DATABASE_URL: %s", dberr.message);
 		return -1;
 	}
+	if (!cfg->db_named_statements)
+		core_db_pool_use_unnamed(a->db);
 	if (repo_version_init(&a->version, cfg->version_table) || repo_users_init(&a->users))
 		return fail(a, err, errlen, "out of memory");
 	if (core_security_init(&a->security, cfg->jwt_secret_key,

@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "api/routes.h"
 #include "app.h"
 #include "core/config.h"
+#include "core/drain.h"
 #include "core/log.h"
 #include "core/revision.h"
 #include "http/server.h"
@@ -144,6 +146,11 @@ static int serve(const core_config *cfg, const sigset_t *signals)
 	sigwait(signals, &sig);
 	core_log(CORE_LOG_INFO, "%s received: finishing requests in flight, then stopping",
 	         sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	/* /ready fails first; the listener stays open DRAIN_SECONDS so the load
+	 * balancer's health check sees it and stops sending here */
+	core_drain_start();
+	if (cfg->drain_s > 0)
+		sleep((unsigned)cfg->drain_s);
 	if (metrics)
 		http_server_stop(metrics, 0);
 	http_server_stop(server, (unsigned)cfg->shutdown_grace_s);
@@ -171,6 +178,7 @@ int main(int argc, char **argv)
 		core_log(CORE_LOG_WARNING,
 		         "APP_ENV=development and no JWT_SECRET_KEY: using a random "
 		         "key; tokens stop working when the service restarts");
+	core_revision_allow_newer(cfg.allow_newer_schema);
 	if (core_revision_check(cfg.database_url, cfg.version_table, err, sizeof err)) {
 		core_config_release(&cfg);
 		return fail(err);

@@ -184,6 +184,8 @@ static int parse_root_path(const setting *s, const char *text, void *field, char
 static const setting settings[] = {
     {"APP_ENV", "production", parse_app_env, F(dev_mode), 0, 0},
     {"DATABASE_URL", "sqlite:///smartcourse.db", parse_string, F(database_url), 0, 0},
+    {"DATABASE_NAMED_STATEMENTS", "true", parse_bool, F(db_named_statements), 0, 0},
+    {"ALLOW_NEWER_SCHEMA", "false", parse_bool, F(allow_newer_schema), 0, 0},
     {"RETORT_VERSION_TABLE", "retort_version", parse_string, F(version_table), 0, 0},
     {"JWT_SECRET_KEY", NULL, parse_string, F(jwt_secret_key), 0, 0},
     {"JWT_ALGORITHM", "HS256", parse_algorithm, F(jwt_algorithm), 0, 0},
@@ -198,6 +200,7 @@ static const setting settings[] = {
     {"REQUEST_TIMEOUT_SECONDS", "30", parse_long, F(request_timeout_s), 1, 86400},
     {"HEADER_TIMEOUT_SECONDS", "10", parse_long, F(header_timeout_s), 1, 3600},
     {"MAX_CONNECTIONS", NULL, parse_long, F(max_connections), 1, 1000000},
+    {"DRAIN_SECONDS", "0", parse_long, F(drain_s), 0, 3600},
     {"SHUTDOWN_GRACE_SECONDS", "10", parse_long, F(shutdown_grace_s), 0, 3600},
     {"TRUST_GATEWAY_HEADERS", "false", parse_bool, F(trust_gateway_headers), 0, 0},
     {"HASH_THREADS", NULL, parse_long, F(hash_threads), 1, 256},

@@ -50,6 +50,9 @@ typedef struct core_config {
 	long login_fail_per_addr;   /* LOGIN_FAILURES_PER_ADDRESS, 20 */
 	long login_fail_window_s;   /* LOGIN_FAILURE_WINDOW_SECONDS, 900 */
 	bool metrics_enabled;       /* METRICS_ENABLED, true */
+	bool db_named_statements;   /* DATABASE_NAMED_STATEMENTS, true */
+	bool allow_newer_schema;    /* ALLOW_NEWER_SCHEMA, false */
+	long drain_s;               /* DRAIN_SECONDS, 0 */
 	/* METRICS_ADDR "host:port" ("[::1]:9100" for IPv6): /metrics is served
 	 * there only; unset (host NULL): on the API's own address */
 	core_config_addr metrics_addr;

@@ -31,6 +31,7 @@ struct core_db_pool {
 	pthread_mutex_t lock; /* guards conns and retired */
 	core_db *conns;
 	core_db_pool_stats retired; /* the figures of connections whose thread ended */
+	bool unnamed;               /* core_db_pool_use_unnamed */
 };
 
 struct core_db_result {
@@ -223,6 +224,16 @@ void core_db_pool_free(core_db_pool *pool)
 	pthread_mutex_destroy(&pool->lock);
 	free(pool->target);
 	free(pool);
+}
+
+void core_db_pool_use_unnamed(core_db_pool *pool)
+{
+	pool->unnamed = true;
+}
+
+bool core__db_pool_unnamed(const core_db_pool *pool)
+{
+	return pool->unnamed;
 }
 
 const char *core_db_pool_dialect(const core_db_pool *pool)

@@ -97,6 +97,12 @@ typedef struct core_db_result core_db_result;
  * every thread using it has stopped). Returns 0 or -1 with err filled. */
 int core_db_pool_new(const char *url, core_db_pool **out, core_db_error *err);
 void core_db_pool_free(core_db_pool *pool);
+/* PostgreSQL: send every statement unnamed (parsed each time) instead of
+ * preparing it once per connection under a name. A pooler in transaction
+ * mode (pgbouncer before 1.21) hands each transaction to any server
+ * connection, where a name prepared on another does not exist. Call before
+ * any thread connects. */
+void core_db_pool_use_unnamed(core_db_pool *pool);
 /* "postgresql" or "sqlite" */
 const char *core_db_pool_dialect(const core_db_pool *pool);
 /* Sums the figures of pool's connections into *out (any thread; takes the

@@ -71,6 +71,9 @@ struct core_db {
 	} stats;
 };
 
+/* Whether core_db_pool_use_unnamed was called. */
+bool core__db_pool_unnamed(const core_db_pool *pool);
+
 extern const core__db_backend core__db_pg;
 extern const core__db_backend core__db_sqlite;
 

@@ -467,7 +467,7 @@ static int run_piped(core_db *db, core_fiber *self, const char *sql, const char 
 	uintptr_t id = 0;
 	if (plain(sql, n)) {
 		q.tx = strcmp(sql, "BEGIN") == 0 ? PG_TX_BEGIN : PG_TX_END;
-	} else {
+	} else if (!core__db_pool_unnamed(db->pool)) {
 		id = (uintptr_t)core__stmt_find(&db->cache, sql);
 		q.prepare = !id;
 		if (!id)
@@ -529,6 +529,8 @@ static int pg_run(core_db *db, const char *sql, const core_db_param *params, siz
 		                     "a pipelined connection used outside a fiber");
 	} else if (plain(sql, n)) {
 		res = PQexec(db->handle, sql);
+	} else if (core__db_pool_unnamed(db->pool)) {
+		res = PQexecParams(db->handle, sql, (int)n, NULL, values, NULL, NULL, 0);
 	} else {
 		char name[24];
 		int rc = prepared(db, sql, name, err);

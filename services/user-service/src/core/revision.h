@@ -5,10 +5,16 @@
 #ifndef CORE_REVISION_H
 #define CORE_REVISION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The revision the build expects (static string). */
 const char *core_revision_expected(void);
+
+/* ALLOW_NEWER_SCHEMA: accept a database at a single revision this build
+ * does not know, taken to be a later build's additive (expand) migration
+ * applied ahead of a rolling deploy (docs/deploy.md). Call at start-up. */
+void core_revision_allow_newer(bool allow);
 
 /* Compares the version-table rows heads[0..n) with the expected revision.
  * Returns 0 when they match; otherwise -1 with one line in msg naming both

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/drain.h"
 #include "core/log.h"
 #include "core/revision.h"
 #include "banned.h"
@@ -51,6 +52,10 @@ bool svc_health_database(const svc_context *ctx, char *reason, size_t len)
 svc_status svc_health_ready(const svc_context *ctx, const char **revision, svc_error *err)
 {
 	*revision = core_revision_expected();
+	if (core_draining()) {
+		snprintf(err->message, sizeof err->message, "the service is stopping");
+		return err->status = SVC_NOT_READY;
+	}
 	core_db *db = svc_db(ctx, err);
 	if (!db)
 		return err->status;
