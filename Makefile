@@ -102,3 +102,14 @@ clean:
 .PHONY: test-compose
 test-compose:
 	@scripts/test-compose
+
+# The multi-instance topology (docs/deploy.md): `make topology` runs it until
+# Ctrl-C; `make topology-test` replaces the instances one by one under wrk load.
+.PHONY: topology topology-test
+topology: build
+	scripts/topology --build $(abspath $(BUILD))
+
+topology-test:
+	@scripts/bootstrap --bench
+	@$(MAKE) --no-print-directory build
+	BUILD_DIR=$(abspath $(BUILD)) $(PYTHON) scripts/rolling_deploy.py
