@@ -83,6 +83,28 @@ static int start_events(app *a, const core_config *cfg, char *err, size_t errlen
 	return 0;
 }
 
+/* DATABASE_READ_URL: a PostgreSQL streaming replica of DATABASE_URL's
+ * database (core/db_route.h). */
+static int open_read_pool(app *a, const core_config *cfg, char *err, size_t errlen)
+{
+	core_db_error dberr;
+	if (core_db_pool_new(cfg->database_read_url, &a->read_db, &dberr)) {
+		snprintf(err, errlen, "DATABASE_READ_URL: %s", dberr.message);
+		core_db_pool_free(a->db);
+		return -1;
+	}
+	if (strcmp(core_db_pool_dialect(a->db), "postgresql") != 0 ||
+	    strcmp(core_db_pool_dialect(a->read_db), "postgresql") != 0) {
+		snprintf(err, errlen, "DATABASE_READ_URL: a replica needs PostgreSQL on both URLs");
+		core_db_pool_free(a->read_db);
+		core_db_pool_free(a->db);
+		return -1;
+	}
+	if (!cfg->db_named_statements)
+		core_db_pool_use_unnamed(a->read_db);
+	return 0;
+}
+
 int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 {
 	core_db_error dberr;
@@ -93,6 +115,8 @@ int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 	}
 	if (!cfg->db_named_statements)
 		core_db_pool_use_unnamed(a->db);
+	if (cfg->database_read_url && open_read_pool(a, cfg, err, errlen))
+		return -1;
 	if (repo_version_init(&a->version, cfg->version_table) || repo_users_init(&a->users))
 		return fail(a, err, errlen, "out of memory");
 	if (core_security_init(&a->security, cfg->jwt_secret_key,
@@ -110,6 +134,8 @@ int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 	                      &a->failed_addr))
 		return fail(a, err, errlen, "out of memory");
 	a->svc = (svc_context){.db = a->db,
+	                       .read_db = a->read_db,
+	                       .read_wait_ms = cfg->database_read_wait_ms,
 	                       .sec = &a->security,
 	                       .users = &a->users,
 	                       .version = &a->version,
@@ -142,6 +168,7 @@ void app_release(app *a)
 	http_stats_free(a->http_stats);
 	free(a->routes);
 	core_db_pool_free(a->db);
+	core_db_pool_free(a->read_db);
 	repo_version_release(&a->version);
 	repo_users_release(&a->users);
 	core_security_release(&a->security);

@@ -28,6 +28,7 @@
 
 typedef struct app {
 	core_db_pool *db;
+	core_db_pool *read_db; /* DATABASE_READ_URL, or NULL */
 	core_security security;
 	repo_users users;
 	repo_version version;

@@ -184,6 +184,8 @@ static int parse_root_path(const setting *s, const char *text, void *field, char
 static const setting settings[] = {
     {"APP_ENV", "production", parse_app_env, F(dev_mode), 0, 0},
     {"DATABASE_URL", "sqlite:///smartcourse.db", parse_string, F(database_url), 0, 0},
+    {"DATABASE_READ_URL", NULL, parse_string, F(database_read_url), 0, 0},
+    {"DATABASE_READ_WAIT_MS", "20", parse_long, F(database_read_wait_ms), 0, 10000},
     {"DATABASE_NAMED_STATEMENTS", "true", parse_bool, F(db_named_statements), 0, 0},
     {"ALLOW_NEWER_SCHEMA", "false", parse_bool, F(allow_newer_schema), 0, 0},
     {"RETORT_VERSION_TABLE", "retort_version", parse_string, F(version_table), 0, 0},

@@ -53,6 +53,8 @@ typedef struct core_config {
 	bool db_named_statements;   /* DATABASE_NAMED_STATEMENTS, true */
 	bool allow_newer_schema;    /* ALLOW_NEWER_SCHEMA, false */
 	long drain_s;               /* DRAIN_SECONDS, 0 */
+	char *database_read_url;    /* DATABASE_READ_URL, NULL */
+	long database_read_wait_ms; /* DATABASE_READ_WAIT_MS, 20 */
 	/* METRICS_ADDR "host:port" ("[::1]:9100" for IPv6): /metrics is served
 	 * there only; unset (host NULL): on the API's own address */
 	core_config_addr metrics_addr;

@@ -238,7 +238,7 @@ svc_status svc_auth_user(const svc_context *ctx, const char *user_id, svc_rows *
                          svc_error *err)
 {
 	*user = NULL;
-	core_db *db = svc_db(ctx, err);
+	core_db *db = svc_db_read(ctx, err);
 	if (!db)
 		return err->status;
 	core_db_error dberr;

@@ -49,7 +49,7 @@ svc_status svc_enrollments_list(const svc_context *ctx, const char *user_id, svc
 	*out = NULL;
 	if (!core_uuid_valid(user_id))
 		return no_user(err);
-	core_db *db = svc_db(ctx, err);
+	core_db *db = svc_db_read(ctx, err);
 	if (!db)
 		return err->status;
 	core_db_error dberr;

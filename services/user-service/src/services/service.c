@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "core/db_route.h"
 #include "banned.h"
 
 void svc_rows_free(svc_rows *rows)
@@ -28,6 +29,15 @@ svc_status svc_db_failed(const core_db_error *dberr, svc_error *err)
 	                : dberr->status == CORE_DB_NOMEM     ? SVC_NOMEM
 	                                                     : SVC_DB;
 	return svc_fail(err, st, "%s", dberr->message);
+}
+
+core_db *svc_db_read(const svc_context *ctx, svc_error *err)
+{
+	core_db_error dberr;
+	core_db *db = core_db_route_read(ctx->db, ctx->read_db, ctx->read_wait_ms, &dberr);
+	if (!db)
+		svc_db_failed(&dberr, err);
+	return db;
 }
 
 core_db *svc_db(const svc_context *ctx, svc_error *err)

@@ -68,6 +68,8 @@ typedef struct svc_stats {
  * connection in the pool). All borrowed. */
 typedef struct svc_context {
 	core_db_pool *db;
+	core_db_pool *read_db; /* a streaming replica for reads, or NULL */
+	long read_wait_ms;     /* how long a read waits for it to catch up */
 	const core_security *sec;
 	const repo_users *users;
 	const repo_version *version;
@@ -83,6 +85,9 @@ typedef struct svc_context {
 
 /* The calling worker's connection, or NULL with err filled. */
 core_db *svc_db(const svc_context *ctx, svc_error *err);
+/* The same for a read-only service call: the replica's connection when it
+ * has every write committed so far (core/db_route.h), else the primary's. */
+core_db *svc_db_read(const svc_context *ctx, svc_error *err);
 /* Fills err from a failed database call and returns its status
  * (SVC_UNAVAILABLE, SVC_NOMEM or SVC_DB). */
 svc_status svc_db_failed(const core_db_error *dberr, svc_error *err);
