@@ -1,16 +1,16 @@
 """bench/multi_instance.py — GET /auth/me through haproxy with 1, 2 and 3 instances,
 the instances' DATABASE_URL through pgbouncer (transaction mode, unnamed
-statements) and direct to the primary (named statements), on the topology of
+statements) and direct to the primary (named statements), and through
+pgbouncer with reads on the replica (DATABASE_READ_URL), on the topology of
 scripts/topology.py. Prints a Markdown table: req/s, p50, p99, the ratio to
 one instance direct, and CPU milliseconds per request of each component
-(wrk, haproxy, the instances, pgbouncer, PostgreSQL).
+(wrk, haproxy, the instances, pgbouncer, the primary, the replica).
 
     /usr/bin/python3 bench/multi_instance.py [--build build] [--duration 10] [--connections 32]
 
 Not run by `make bench` nor CI: on a 2-core machine every component shares the
 same two cores with the load generator, so more instances cannot add
 throughput there; the CPU-per-request columns say where the time goes.
-(Replica reads, DATABASE_READ_URL, are not implemented yet: no case for them.)
 """
 import argparse
 import json
@@ -61,7 +61,8 @@ def snapshot(topo):
     groups = {"haproxy": [topo.procs["haproxy"].pid],
               "instances": [p.pid for n, p in topo.procs.items() if n.startswith("service-")],
               "pgbouncer": children(topo.procs["pgbouncer"].pid) or [topo.procs["pgbouncer"].pid],
-              "postgres": postmaster_tree(topo.root / "primary")}
+              "postgres": postmaster_tree(topo.root / "primary"),
+              "replica": postmaster_tree(topo.root / "replica")}
     return {k: {pid: cpu_ticks(pid) for pid in v} for k, v in groups.items()}
 
 
@@ -88,6 +89,8 @@ def login(base):
 
 def run_case(build, instances, via, duration, connections):
     env = {"LOG_LEVEL": "warning", "WORKERS": "2"}
+    if via != "pgbouncer+replica":
+        env["DATABASE_READ_URL"] = None
     with Topology(build, instances=instances, service_env=env) as topo:
         if via == "direct":  # the instances are restarted on the primary
             topo.extra_env.update({"DATABASE_URL": topo.primary_url,
@@ -121,9 +124,9 @@ def main(argv):
     ap.add_argument("--connections", type=int, default=32)
     args = ap.parse_args(argv)
     rows = [run_case(args.build, k, via, args.duration, args.connections)
-            for via in ("direct", "pgbouncer") for k in (1, 2, 3)]
+            for via in ("direct", "pgbouncer", "pgbouncer+replica") for k in (1, 2, 3)]
     base = next(r["rps"] for r in rows if r["instances"] == 1 and r["via"] == "direct")
-    comps = ["wrk", "haproxy", "instances", "pgbouncer", "postgres"]
+    comps = ["wrk", "haproxy", "instances", "pgbouncer", "postgres", "replica"]
     print("| instances | database | req/s | vs 1 direct | p50 | p99 | "
           + " | ".join(f"CPU ms/req {c}" for c in comps) + " |")
     print("|" + " --- |" * (6 + len(comps)))

@@ -225,8 +225,14 @@ class Topology:
                     "LOG_FORMAT": "text", "SHUTDOWN_GRACE_SECONDS": "10",
                     # pgbouncer 1.18 in transaction mode: no named statements;
                     # /ready fails a second before the listener closes
-                    "DATABASE_NAMED_STATEMENTS": "false", "DRAIN_SECONDS": "1"})
-        env.update(self.extra_env)
+                    "DATABASE_NAMED_STATEMENTS": "false", "DRAIN_SECONDS": "1",
+                    # GET /auth/me, /profile, /enrollments on the replica
+                    "DATABASE_READ_URL": self.replica_url})
+        for k, v in self.extra_env.items():  # None removes a setting
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
         return env
 
     def start_instance(self, i, service_bin=None):
@@ -272,6 +278,16 @@ class Topology:
         self.ports["haproxy"] = port
         wait_for("haproxy", lambda: http_status(self.haproxy_url + "/ready") == 200,
                  proc=self.procs["haproxy"], log=self.root / "haproxy.log")
+
+    def stop_replica(self):
+        subprocess.run(self._as_server([self.bindir / "pg_ctl", "-D", self.root / "replica",
+                                        "-m", "fast", "-s", "stop"]),
+                       capture_output=True, timeout=60, check=True)
+
+    def start_replica(self):
+        data = self.root / "replica"
+        self.pg_dirs.remove(data)
+        self._pg_start("replica", data, self.ports["replica"])
 
     # -- stop --------------------------------------------------------------
     def stop(self):

@@ -134,3 +134,44 @@ def test_sigterm_turns_ready_503_before_the_listener_closes(topology):
     topology.start_instance(1)
     with urllib.request.urlopen(url + "/ready", timeout=5) as r:
         assert r.status == 200
+
+
+def replica_commits(topology):
+    """Transactions the replica ran in the service's database (asked from
+    another database, so the asking does not count)."""
+    other = topology.replica_url.rsplit("/", 1)[0] + "/postgres"
+    return int(psql(other, "SELECT xact_commit FROM pg_stat_database WHERE datname = 'app'"))
+
+
+def test_reads_after_own_writes_through_the_replica_path(topology):
+    """DATABASE_READ_URL: GET /profile right after each PUT /profile (through
+    haproxy, so usually on another instance) sees the write; the replica
+    serves reads; with the replica stopped reads go to the primary."""
+    import time
+    base = topology.haproxy_url
+    email = f"r{secrets.token_hex(4)}@example.com"
+    call(base, "POST", "/auth/register", {"email": email, "first_name": "Ada",
+                                          "last_name": "Lovelace", "password": "correct horse"})
+    token = call(base, "POST", "/auth/login", {"email": email,
+                                               "password": "correct horse"})[2]["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    before = replica_commits(topology)
+    for i in range(20):
+        name = f"Ada{i}"
+        status, _, body = call(base, "PUT", "/profile/", {"first_name": name}, headers=auth)
+        assert status == 200, body
+        status, _, body = call(base, "GET", "/profile/", headers=auth)
+        assert status == 200 and body["first_name"] == name, (i, body)
+    # the standby's statistics reach its view within about a second
+    deadline = time.monotonic() + 10
+    while replica_commits(topology) - before < 20 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert replica_commits(topology) - before >= 20
+
+    topology.stop_replica()
+    try:
+        for _ in range(2 * topology.n):
+            status, _, me = call(base, "GET", "/auth/me", headers=auth)
+            assert status == 200 and me["email"] == email, me
+    finally:
+        topology.start_replica()
