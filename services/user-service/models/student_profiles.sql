@@ -1,16 +1,12 @@
 -- student_profiles: one per student user, created with the user in one
--- transaction by POST /auth/register.
+-- transaction by POST /auth/register. The inline constraints get PostgreSQL's
+-- default names (student_profiles_user_id_key, ..._fkey), as upstream's do.
 CREATE TABLE student_profiles (
     id UUID NOT NULL PRIMARY KEY,
-    user_id UUID NOT NULL,
+    user_id UUID NOT NULL UNIQUE REFERENCES users (id) ON DELETE CASCADE,
     bio TEXT,
+    education_level VARCHAR(100),
     profile_picture_url VARCHAR(500),
-    phone_number VARCHAR(20),
-    total_enrollments INTEGER NOT NULL DEFAULT 0,
-    completed_courses INTEGER NOT NULL DEFAULT 0,
     created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT uq_student_profiles_user_id UNIQUE (user_id),
-    CONSTRAINT fk_student_profiles_user_id FOREIGN KEY (user_id)
-        REFERENCES users (id) ON DELETE CASCADE
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
 );

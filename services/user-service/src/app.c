@@ -142,7 +142,8 @@ int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 	                       .hashing = a->hashing,
 	                       .failed_email = a->failed_email,
 	                       .failed_addr = a->failed_addr,
-	                       .stats = &a->svc_stats};
+	                       .stats = &a->svc_stats,
+	                       .keep_bcrypt_hashes = cfg->keep_bcrypt_hashes};
 	if (metrics_init(a, cfg))
 		return fail(a, err, errlen, "out of memory");
 	if (cfg->docs_enabled &&

@@ -1,7 +1,7 @@
 -- add_outbox_events
 --
 -- Revision ID: 8117412dc82c
--- Revises: 96f087ac5e97
+-- Revises: 7c3e9b1d5a24
 -- Create Date: 2026-12-07 23:30:00.000000
 
 -- The transactional outbox (docs/api.md, "Events"): one row per event, written

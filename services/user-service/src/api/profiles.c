@@ -23,15 +23,21 @@ static const struct {
     [SVC_PROFILE_INSTRUCTOR] = {"instructor_profile", &schema_instructor_profile},
 };
 
-/* The user object with the profile's key set (null when the row is missing). */
+/* The user object with both profile keys, as the Python service answers:
+ * the user's kind set (null when the row is missing), the other null. */
 static json_t *profile_json(const svc_profile *p)
 {
 	json_t *user = schema_serialize_row(&schema_user, p->user, 0);
-	json_t *profile =
-	    p->profile ? schema_serialize_row(shown[p->kind].s, p->profile, 0) : json_null();
-	if (!user || !profile || json_object_set_new(user, shown[p->kind].key, profile)) {
-		json_decref(user);
+	if (!user)
 		return NULL;
+	for (size_t k = 0; k < sizeof shown / sizeof shown[0]; k++) {
+		json_t *profile = k == (size_t)p->kind && p->profile
+		                      ? schema_serialize_row(shown[k].s, p->profile, 0)
+		                      : json_null();
+		if (!profile || json_object_set_new(user, shown[k].key, profile)) {
+			json_decref(user);
+			return NULL;
+		}
 	}
 	return user;
 }

@@ -25,7 +25,7 @@ typedef struct core_config_addr {
 
 typedef struct core_config {
 	char *database_url;   /* DATABASE_URL, default sqlite:///smartcourse.db */
-	char *version_table;  /* RETORT_VERSION_TABLE, default retort_version */
+	char *version_table;  /* RETORT_VERSION_TABLE, default alembic_version */
 	char *jwt_secret_key; /* JWT_SECRET_KEY; random in dev mode when unset */
 	bool jwt_secret_generated;
 	char *jwt_algorithm;        /* JWT_ALGORITHM: only HS256 */
@@ -43,6 +43,7 @@ typedef struct core_config {
 	long shutdown_grace_s;      /* SHUTDOWN_GRACE_SECONDS, 10 */
 	bool dev_mode;              /* APP_ENV=development */
 	bool trust_gateway_headers; /* TRUST_GATEWAY_HEADERS, false */
+	bool keep_bcrypt_hashes;    /* KEEP_BCRYPT_HASHES, false: no Argon2id re-hash (rollback) */
 	long hash_threads;          /* HASH_THREADS, default: online CPUs */
 	long hash_queue_max;        /* HASH_QUEUE_MAX, 64: hashes waiting for a thread */
 	long hash_thread_nice;      /* HASH_THREAD_NICE, 10 */

@@ -11,7 +11,7 @@
 
 enum { FIXED_COLUMNS = 4, MAX_COLUMNS = FIXED_COLUMNS + SCHEMA_MAX_FIELDS };
 
-static const char table[] = "enrollments";
+static const char table[] = "user_enrollments";
 
 int repo_enrollment_insert(core_db *db, const char *id, const char *user_id, const schema_values *v,
                            const char *now, core_db_result **out, core_db_error *err)

@@ -68,6 +68,17 @@ int repo_instructor_profile_update(core_db *db, const char *user_id, const schem
 	                  &schema_instructor_profile, out, err);
 }
 
+int repo_student_profile_set_education_level(core_db *db, const char *user_id,
+                                             const char *education_level, const char *now,
+                                             int64_t *affected, core_db_error *err)
+{
+	static const char sql[] = "UPDATE student_profiles SET education_level = $1, "
+	                          "updated_at = $2 WHERE user_id = $3";
+	core_db_param params[] = {CORE_DB_TEXT_P(education_level), CORE_DB_TEXT_P(now),
+	                          CORE_DB_TEXT_P(user_id)};
+	return core_db_exec(db, sql, params, 3, affected, err);
+}
+
 int repo_profile_update_user(core_db *db, const char *user_id, const schema_values *v,
                              const char *now, core_db_result **out, core_db_error *err)
 {

@@ -34,4 +34,11 @@ int repo_instructor_profile_update(core_db *db, const char *user_id, const schem
 int repo_profile_update_user(core_db *db, const char *user_id, const schema_values *v,
                              const char *now, core_db_result **out, core_db_error *err);
 
+/* Sets education_level (a string, or NULL to clear it) and updated_at = now
+ * on the student_profiles row of user_id; *affected is 0 when the user has
+ * no student profile. */
+int repo_student_profile_set_education_level(core_db *db, const char *user_id,
+                                             const char *education_level, const char *now,
+                                             int64_t *affected, core_db_error *err);
+
 #endif

@@ -15,11 +15,9 @@ static const schema_field student_profile_fields[] = {
     {"id", SCHEMA_UUID, 0, 0, 0, NULL, NULL, "id"},
     {"user_id", SCHEMA_UUID, 0, 0, 0, NULL, NULL, "user_id"},
     {"bio", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 0, NULL, NULL, "bio"},
+    {"education_level", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 0, NULL, NULL, "education_level"},
     {"profile_picture_url", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 0, NULL, NULL,
      "profile_picture_url"},
-    {"phone_number", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 0, NULL, NULL, "phone_number"},
-    {"total_enrollments", SCHEMA_INT, 0, 0, 0, NULL, NULL, "total_enrollments"},
-    {"completed_courses", SCHEMA_INT, 0, 0, 0, NULL, NULL, "completed_courses"},
     {"created_at", SCHEMA_DATETIME, 0, 0, 0, NULL, NULL, "created_at"},
     {"updated_at", SCHEMA_DATETIME, 0, 0, 0, NULL, NULL, "updated_at"},
 };
@@ -42,12 +40,15 @@ static const schema_field instructor_profile_fields[] = {
 };
 SCHEMA_DEFINE(schema_instructor_profile, instructor_profile_fields);
 
-/* Only the fields sent change; null clears phone_number, while a name
- * cannot be null (the columns are NOT NULL), so null there is a 422. */
+/* Only the fields sent change; null clears phone_number and
+ * education_level, while a name cannot be null (the columns are NOT NULL),
+ * so null there is a 422. education_level lives on the student profile, not
+ * on users: no column here, services/profiles.c writes it there. */
 static const schema_field profile_update_fields[] = {
     {"first_name", SCHEMA_STRING, SCHEMA_OPTIONAL, 1, 100, NULL, NULL, "first_name"},
     {"last_name", SCHEMA_STRING, SCHEMA_OPTIONAL, 1, 100, NULL, NULL, "last_name"},
     {"phone_number", SCHEMA_STRING, OPT_NULL, 10, 20, NULL, NULL, "phone_number"},
+    {"education_level", SCHEMA_STRING, OPT_NULL, 0, 100, NULL, NULL, NULL},
 };
 SCHEMA_DEFINE(schema_profile_update, profile_update_fields);
 

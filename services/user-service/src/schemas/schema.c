@@ -121,10 +121,13 @@ static int check_string(const schema_field *f, json_t *v, json_t *errors, json_t
 			           ? -2
 			           : -1;
 		}
+		/* As the Python service (email-validator) stores it: the domain
+		 * lowercased, the local part as typed. Lookups and uniqueness are
+		 * case-insensitive in the repositories (lower(email)). */
 		char *lower = strdup(s);
 		if (!lower)
 			return -2;
-		for (char *p = lower; *p; p++)
+		for (char *p = strrchr(lower, '@'); p && *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		*out = json_string(lower);
 		free(lower);

@@ -29,7 +29,7 @@
 
 typedef enum schema_type {
 	SCHEMA_STRING, /* min/max: length in characters */
-	SCHEMA_EMAIL,  /* a string that must look like an address; stored lowercased */
+	SCHEMA_EMAIL,  /* a string that must look like an address; the domain lowercased */
 	SCHEMA_CHOICE, /* a string from choices ("student|instructor") */
 	SCHEMA_INT,    /* min/max: value bounds when either is non-zero */
 	SCHEMA_BOOL,

@@ -1,6 +1,8 @@
 /* auth.c — registration, login, refresh and callers (see auth.h). */
 #include "services/auth.h"
 
+#include <ctype.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -128,7 +130,10 @@ static svc_status bad_credentials(svc_error *err)
 /* The throttle keys of an email and a client address. */
 static void throttle_keys(const char *email, const char *client, char ekey[300], char akey[80])
 {
+	/* one key per account: emails match in any letter case */
 	snprintf(ekey, 300, "e:%s", email);
+	for (char *p = ekey; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
 	snprintf(akey, 80, "a:%s", client);
 }
 
@@ -161,7 +166,9 @@ static svc_status check_password(const svc_context *ctx, core_db *db, const char
 	if (off_loop(ctx, run_verify, &j, err))
 		return err->status;
 	*ok = j.ok && j.hash && user_active(*rows);
-	if (*ok && j.needs_rehash)
+	/* "$2": bcrypt, carried over from the Python service */
+	bool keep = ctx->keep_bcrypt_hashes && strncmp(j.hash, "$2", 2) == 0;
+	if (*ok && j.needs_rehash && !keep)
 		rehash(ctx, db, schema_user_col(*rows, 0, "id"), j.hash, password, len);
 	return SVC_OK;
 }
@@ -211,13 +218,20 @@ static svc_status bad_token(svc_error *err)
 	return svc_fail(err, SVC_BAD_TOKEN, "Could not validate credentials");
 }
 
+/* Every refresh failure says the same, as the Python service's does (its
+ * clients may test for the text). */
+static svc_status bad_refresh(svc_error *err)
+{
+	return svc_fail(err, SVC_BAD_TOKEN, "Invalid refresh token");
+}
+
 svc_status svc_auth_refresh(const svc_context *ctx, const char *refresh_token, svc_tokens *out,
                             svc_error *err)
 {
 	core_claims claims;
 	if (core_token_verify(ctx->sec, refresh_token, CORE_TOKEN_REFRESH, (int64_t)time(NULL),
 	                      &claims))
-		return bad_token(err);
+		return bad_refresh(err);
 	core_db *db = svc_db(ctx, err);
 	if (!db)
 		return err->status;
@@ -229,7 +243,7 @@ svc_status svc_auth_refresh(const svc_context *ctx, const char *refresh_token, s
 	if (core_db_rows(rows) && user_active(rows))
 		st = issue_pair(ctx, db, claims.sub, schema_user_col(rows, 0, "role"), out, err);
 	else
-		bad_token(err);
+		bad_refresh(err);
 	core_db_result_free(rows);
 	return st;
 }

@@ -96,13 +96,24 @@ svc_status svc_profile_update(const svc_context *ctx, const char *user_id, const
 		return err->status;
 	core_now_rfc3339(now);
 	core_db_error dberr;
-	if (schema_event_fields_sent(v) == 0) /* nothing changes: no event (as in Python) */
+	/* education_level is the student profile's (an instructor has none:
+	 * nothing to set); it changes in the transaction of the user's row */
+	int edu = schema_field_index(v->s, "education_level");
+	bool set_edu = edu >= 0 && v->sent[edu];
+	bool event = schema_event_fields_sent(v) > 0;
+	if (!event && !set_edu) /* nothing changes: no event (as in Python) */
 		return updated(repo_profile_update_user(db, user_id, v, now, user, &dberr), &dberr,
 		               user, SVC_USER_NOT_FOUND, err);
 	if (core_db_begin(db, &dberr))
 		return svc_db_failed(&dberr, err);
-	int rc = repo_profile_update_user(db, user_id, v, now, user, &dberr);
-	if (!rc && core_db_rows(*user) > 0) /* the event commits with the change */
+	int rc = 0;
+	if (set_edu) {
+		int64_t n;
+		rc = repo_student_profile_set_education_level(
+		    db, user_id, json_string_value(v->v[edu]), now, &n, &dberr);
+	}
+	rc = rc ? rc : repo_profile_update_user(db, user_id, v, now, user, &dberr);
+	if (!rc && event && core_db_rows(*user) > 0) /* the event commits with the change */
 		rc = repo_outbox_add(ctx->outbox, db, SCHEMA_EVENT_PROFILE_UPDATED, user_id,
 		                     schema_event_profile_updated(user_id, v), &dberr);
 	rc = rc ? rc : core_db_commit(db, &dberr);

@@ -79,6 +79,9 @@ typedef struct svc_context {
 	svc_stats *stats;            /* counted into while serving; NULL: not counted */
 	/* the user events' writers (repositories/outbox.h) */
 	const struct repo_outbox *outbox;
+	/* true: carried-over bcrypt hashes stay bcrypt (the Python service can
+	 * still verify them after a rollback; docs/switching.md) */
+	bool keep_bcrypt_hashes;
 } svc_context;
 
 /* ---- for the services' own files ---- */

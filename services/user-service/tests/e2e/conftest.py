@@ -33,7 +33,7 @@ PG_ADMIN_URL = os.environ.get("RETORT_TEST_PG_URL", "")
 SKIP_PG = os.environ.get("RETORT_TEST_SKIP_PG") == "1"
 
 START_TIMEOUT = 30  # seconds; the test build runs under the sanitizers
-FIRST_REVISION = "4ac6063c6f0a"
+FIRST_REVISION = "c2b2bb744ef6"
 HEAD_REVISION = "8117412dc82c"
 SECRET = "e2e-" + "x" * 40
 

@@ -1,5 +1,6 @@
 """GET /health and /ready, FastAPI's 404/405 shapes, trailing slashes,
 request ids."""
+from conftest import HEAD_REVISION
 
 
 def test_health_exact_body(service):
@@ -17,7 +18,7 @@ def test_health_trailing_slash(service):
 def test_ready_at_head(service):
     status, _, body = service.request("GET", "/ready")
     assert status == 200, body
-    assert body == {"status": "ready", "revision": "8117412dc82c"}
+    assert body == {"status": "ready", "revision": HEAD_REVISION}
 
 
 def test_unknown_path_404(service):

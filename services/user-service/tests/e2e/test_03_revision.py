@@ -25,7 +25,7 @@ def test_refuses_empty_database(db, start_service):
 
 
 def test_refuses_database_ahead_of_build(migrated, start_service):
-    migrated.sql(f"UPDATE retort_version SET version_num = 'abcdefabcdef'")
+    migrated.sql(f"UPDATE alembic_version SET version_num = 'abcdefabcdef'")
     line = expect_refusal(start_service(migrated, wait=False))
     assert "abcdefabcdef" in line and HEAD_REVISION in line
     assert "rebuild" in line

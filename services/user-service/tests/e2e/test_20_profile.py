@@ -11,8 +11,8 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")
 USER_KEYS = {"id", "email", "first_name", "last_name", "role", "is_active", "is_verified",
              "phone_number", "created_at", "updated_at"}
-STUDENT_KEYS = {"id", "user_id", "bio", "profile_picture_url", "phone_number",
-                "total_enrollments", "completed_courses", "created_at", "updated_at"}
+STUDENT_KEYS = {"id", "user_id", "bio", "education_level", "profile_picture_url",
+                "created_at", "updated_at"}
 INSTRUCTOR_KEYS = {"id", "user_id", "bio", "profile_picture_url", "phone_number",
                    "total_students", "total_courses", "average_rating",
                    "is_verified_instructor", "verification_date", "created_at", "updated_at"}
@@ -57,22 +57,25 @@ def test_get_student_profile(service, path):
     user, token = sign_up(service, "ada@example.com")
     status, body = call(service, "GET", path, token=token)
     assert status == 200, body
-    assert set(body) == USER_KEYS | {"student_profile"}
+    # both keys, as the Python service answers: the other kind's is null
+    assert set(body) == USER_KEYS | {"student_profile", "instructor_profile"}
+    assert body["instructor_profile"] is None
     assert {k: body[k] for k in USER_KEYS} == user
     profile = body["student_profile"]
     assert set(profile) == STUDENT_KEYS
     assert UUID.match(profile["id"]) and profile["id"] != user["id"]
     assert TIME.match(profile["created_at"]) and TIME.match(profile["updated_at"])
     assert {k: profile[k] for k in STUDENT_KEYS - {"id", "created_at", "updated_at"}} == {
-        "user_id": user["id"], "bio": None, "profile_picture_url": None,
-        "phone_number": None, "total_enrollments": 0, "completed_courses": 0}
+        "user_id": user["id"], "bio": None, "education_level": None,
+        "profile_picture_url": None}
 
 
 def test_get_instructor_profile(service):
     user, token = sign_up(service, "grace@example.com", role="instructor")
     status, body = call(service, "GET", "/profile/", token=token)
     assert status == 200, body
-    assert set(body) == USER_KEYS | {"instructor_profile"}
+    assert set(body) == USER_KEYS | {"student_profile", "instructor_profile"}
+    assert body["student_profile"] is None
     assert body["role"] == "instructor"
     profile = body["instructor_profile"]
     assert set(profile) == INSTRUCTOR_KEYS
@@ -130,6 +133,23 @@ def test_update_changes_only_the_fields_sent(service):
     assert body2 == {**body, "last_name": "King", "phone_number": "0123456789",
                      "updated_at": body2["updated_at"]}
     assert body2["updated_at"] > body["updated_at"]
+
+
+def test_education_level_is_set_on_the_student_profile(service):
+    user, token = sign_up(service, "ada@example.com")
+    status, body = call(service, "PUT", "/profile/", {"education_level": "Master"}, token=token)
+    assert status == 200, body
+    assert body == {**user, "updated_at": body["updated_at"]}
+    profile = call(service, "GET", "/profile/", token=token)[1]["student_profile"]
+    assert (profile["education_level"], profile["updated_at"]) == ("Master", body["updated_at"])
+    status, body = call(service, "PUT", "/profile/", {"education_level": None,
+                                                       "first_name": "Augusta"}, token=token)
+    assert (status, body["first_name"]) == (200, "Augusta")
+    assert call(service, "GET", "/profile/", token=token)[1]["student_profile"][
+        "education_level"] is None
+    status, body = call(service, "PUT", "/profile/", {"education_level": "x" * 101},
+                        token=token)
+    assert status == 422 and body["detail"][0]["loc"] == ["body", "education_level"], body
 
 
 def test_null_clears_phone_number(service):
