@@ -18,6 +18,25 @@ enum { THROTTLE_ENTRIES = 1 << 16 };
 
 /* The outbox backlog goes to the log at most this often. */
 enum { RELAY_LOG_SECONDS = 60 };
+/* MEDIA_DIR, else media/ beside the database when it is an SQLite file
+ * (sqlite:///rel.db, sqlite:////abs.db), else media/ in the working
+ * directory. */
+static int media_dir(const core_config *cfg, char *out, size_t len)
+{
+	static const char sqlite_prefix[] = "sqlite:///";
+	const char *url = cfg->database_url ? cfg->database_url : "";
+	if (cfg->media_dir && *cfg->media_dir)
+		return snprintf(out, len, "%s", cfg->media_dir) >= (int)len ? -1 : 0;
+	if (strncmp(url, sqlite_prefix, sizeof sqlite_prefix - 1) == 0) {
+		const char *path = url + sizeof sqlite_prefix - 1;
+		const char *slash = strrchr(path, '/');
+		if (*path && strcmp(path, ":memory:") != 0 && slash)
+			return snprintf(out, len, "%.*s/media", (int)(slash - path), path) >= (int)len
+			           ? -1
+			           : 0;
+	}
+	return snprintf(out, len, "media") >= (int)len ? -1 : 0;
+}
 
 static int fail(app *a, char *err, size_t errlen, const char *what)
 {
@@ -133,6 +152,8 @@ int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 	                      (unsigned)cfg->login_fail_window_s, THROTTLE_ENTRIES,
 	                      &a->failed_addr))
 		return fail(a, err, errlen, "out of memory");
+	if (media_dir(cfg, a->media_dir, sizeof a->media_dir))
+		return fail(a, err, errlen, "MEDIA_DIR is too long");
 	a->svc = (svc_context){.db = a->db,
 	                       .read_db = a->read_db,
 	                       .read_wait_ms = cfg->database_read_wait_ms,
@@ -143,7 +164,9 @@ int app_init(app *a, const core_config *cfg, char *err, size_t errlen)
 	                       .failed_email = a->failed_email,
 	                       .failed_addr = a->failed_addr,
 	                       .stats = &a->svc_stats,
-	                       .keep_bcrypt_hashes = cfg->keep_bcrypt_hashes};
+	                       .keep_bcrypt_hashes = cfg->keep_bcrypt_hashes,
+	                       .media_dir = a->media_dir,
+	                       .public_base_url = cfg->public_base_url};
 	if (metrics_init(a, cfg))
 		return fail(a, err, errlen, "out of memory");
 	if (cfg->docs_enabled &&

@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/revision.h"
 #include "http/server.h"
+#include "services/avatars.h"
 #include "banned.h"
 
 static const char usage[] =
@@ -107,6 +108,7 @@ static int serve(const core_config *cfg, const sigset_t *signals)
 	    .port = (unsigned)cfg->port,
 	    .workers = (unsigned)cfg->workers,
 	    .max_body_bytes = (size_t)cfg->max_body_bytes,
+	    .upload_max_bytes = SVC_AVATAR_MAX_BYTES,
 	    .timeout_s = (unsigned)cfg->request_timeout_s,
 	    .header_timeout_s = (unsigned)cfg->header_timeout_s,
 	    .max_connections = connection_budget(cfg),

@@ -30,6 +30,8 @@ static const struct {
     [SVC_NOT_INSTRUCTOR] = {403, NULL, false, false},
     [SVC_ALREADY_ENROLLED] = {409, NULL, false, false},
     [SVC_ENROLLMENT_NOT_FOUND] = {404, NULL, false, false},
+    [SVC_NOT_AN_IMAGE] = {400, NULL, false, false},
+    [SVC_STORAGE] = {500, "Internal Server Error", true, false},
 };
 
 void api_failed(http_request *req, http_response *res, const svc_error *err)

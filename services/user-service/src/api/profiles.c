@@ -10,6 +10,7 @@
 #include "http/response.h"
 #include "schemas/profiles.h"
 #include "schemas/users.h"
+#include "services/avatars.h"
 #include "services/profiles.h"
 #include "banned.h"
 
@@ -80,4 +81,42 @@ void api_profile_instructor_update(http_request *req, http_response *res)
 			api_answer_rows(res, 200, &schema_instructor_profile, profile, false);
 	}
 	schema_values_release(&v);
+}
+
+/* FastAPI's answer for a required UploadFile that did not come: the body was
+ * not multipart/form-data, or had no part named "file". */
+static void missing_file(http_response *res)
+{
+	json_t *errors = json_pack("[{s:s,s:[s,s],s:s,s:n}]", "type", "missing", "loc", "body",
+	                           HTTP_FORM_FILE_FIELD, "msg", "Field required", "input");
+	if (!errors) {
+		http_internal_error(res);
+		return;
+	}
+	http_422(res, errors);
+}
+
+void api_profile_avatar(http_request *req, http_response *res)
+{
+	const http_form *form = req->form;
+	if (!form || form->bad || !form->has_file) {
+		missing_file(res);
+		return;
+	}
+	if (form->too_large) {
+		http_detail(res, 413, "File too large: an avatar has at most 5 MB");
+		return;
+	}
+	char url[SVC_AVATAR_URL_MAX];
+	svc_error err;
+	if (svc_avatar_set(api_svc(req), api_caller_of(req).user_id, form->data, form->len, url,
+	                   &err)) {
+		api_failed(req, res, &err);
+		return;
+	}
+	json_t *body = json_pack("{s:s}", "profile_picture_url", url);
+	if (body)
+		http_json(res, 200, body);
+	else
+		http_internal_error(res);
 }

@@ -8,5 +8,7 @@
 void api_profile_get(http_request *req, http_response *res);
 void api_profile_update(http_request *req, http_response *res);
 void api_profile_instructor_update(http_request *req, http_response *res);
+/* POST /profile/avatar: multipart/form-data, the image in the part "file". */
+void api_profile_avatar(http_request *req, http_response *res);
 
 #endif

@@ -63,6 +63,11 @@ const http_route api_routes[] = {
     {HTTP_PUT, "/profile/instructor", api_profile_instructor_update, true,
      DOC("updateInstructorProfile", "Change the caller's instructor profile (only the fields sent)",
          &schema_instructor_profile_update, 200, &schema_instructor_profile, false, {403, 404})},
+    /* multipart/form-data, not a JSON body: no request schema (the 422 of a
+     * missing "file" part is FastAPI's, left out as for other bodyless rows) */
+    {HTTP_POST, "/profile/avatar", api_profile_avatar, true,
+     DOC("uploadAvatar", "Upload the caller's profile picture (multipart/form-data, part \"file\")",
+         NULL, 200, &schema_avatar, false, {400, 404, 413})},
     {HTTP_POST, "/enrollments", api_enrollment_create, true,
      DOC("createEnrollment", "Enroll the caller in a course", &schema_enrollment_create, 201,
          &schema_enrollment, false, {404, 409})},

@@ -206,6 +206,8 @@ static const setting settings[] = {
     {"SHUTDOWN_GRACE_SECONDS", "10", parse_long, F(shutdown_grace_s), 0, 3600},
     {"TRUST_GATEWAY_HEADERS", "false", parse_bool, F(trust_gateway_headers), 0, 0},
     {"KEEP_BCRYPT_HASHES", "false", parse_bool, F(keep_bcrypt_hashes), 0, 0},
+    {"MEDIA_DIR", NULL, parse_string, F(media_dir), 0, 0},
+    {"PUBLIC_BASE_URL", "", parse_string, F(public_base_url), 0, 0},
     {"HASH_THREADS", NULL, parse_long, F(hash_threads), 1, 256},
     {"HASH_QUEUE_MAX", "64", parse_long, F(hash_queue_max), 0, 100000},
     {"HASH_THREAD_NICE", "10", parse_long, F(hash_thread_nice), 0, 19},

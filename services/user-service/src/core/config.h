@@ -44,6 +44,8 @@ typedef struct core_config {
 	bool dev_mode;              /* APP_ENV=development */
 	bool trust_gateway_headers; /* TRUST_GATEWAY_HEADERS, false */
 	bool keep_bcrypt_hashes;    /* KEEP_BCRYPT_HASHES, false: no Argon2id re-hash (rollback) */
+	char *media_dir;       /* MEDIA_DIR; NULL: media/ beside the SQLite file or in the cwd */
+	char *public_base_url; /* PUBLIC_BASE_URL, "": avatar URLs are /media/<name> */
 	long hash_threads;          /* HASH_THREADS, default: online CPUs */
 	long hash_queue_max;        /* HASH_QUEUE_MAX, 64: hashes waiting for a thread */
 	long hash_thread_nice;      /* HASH_THREAD_NICE, 10 */

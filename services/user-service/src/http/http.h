@@ -26,6 +26,19 @@ typedef struct http_param {
 	char value[HTTP_PARAM_MAX];
 } http_param;
 
+/* A multipart/form-data body, as the server parsed it (http/form.h): the
+ * part named HTTP_FORM_FILE_FIELD, kept up to the server's upload limit. */
+#define HTTP_FORM_FILE_FIELD "file"
+typedef struct http_form {
+	bool bad;          /* not parseable as multipart/form-data */
+	bool has_file;     /* a part named "file" came */
+	bool too_large;    /* it passed the upload limit (data is then empty) */
+	char filename[256];      /* as the client named it; "" when none */
+	char content_type[128];  /* as the client declared it; "" when none */
+	const unsigned char *data; /* the part's bytes, borrowed for the request */
+	size_t len;
+} http_form;
+
 /* Who is calling, filled by the authenticator for routes that need it. */
 typedef struct http_auth {
 	bool ok;
@@ -39,6 +52,7 @@ typedef struct http_request {
 	const char *path; /* without query and trailing slash ("/" stays "/") */
 	const char *body; /* NUL-terminated; "" when none */
 	size_t body_len;
+	const http_form *form; /* multipart/form-data requests only; else NULL */
 	http_param params[HTTP_MAX_PARAMS];
 	size_t n_params;
 	char request_id[33];

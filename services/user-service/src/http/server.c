@@ -66,6 +66,7 @@
 #include "core/ids.h"
 #include "core/log.h"
 #include "core/sched.h"
+#include "http/form.h"
 #include "http/response.h"
 #include "http/router.h"
 #include "http/stats.h"
@@ -135,6 +136,8 @@ typedef struct request_state {
 	worker *w;
 	struct MHD_Connection *conn;
 	rt_buf body;
+	http_form_state form; /* when multipart: the body goes here instead */
+	bool multipart;
 	bool too_large;
 	bool running; /* the handler's fiber is parked; the connection suspended */
 	bool ready;   /* res holds the answer, to be sent */
@@ -371,6 +374,7 @@ static void dispatch(http_server *s, request_state *st, http_response *res)
 	}
 	req->body = st->body.data;
 	req->body_len = st->body.len;
+	req->form = st->multipart ? http_form_finish(&st->form) : NULL;
 	if (!route) {
 		if (allowed)
 			http_method_not_allowed(res, allowed);
@@ -453,12 +457,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO; /* out of memory: drop the connection */
 		*req_cls = st;
 		http_stats_begin(s->stats, w->index);
-		if (!declared_too_large(c, s->cfg->max_body_bytes)) {
+		size_t limit = s->cfg->max_body_bytes;
+		if (s->cfg->upload_max_bytes && http_form_is_multipart(c)) {
+			st->multipart = true;
+			limit += s->cfg->upload_max_bytes;
+			http_form_begin(&st->form, c, s->cfg->upload_max_bytes);
+		}
+		if (!declared_too_large(c, limit)) {
 			/* the headers are in: the body, if any, comes next */
 			deadline_arm(&w->body, conn_state_of(c));
 			return MHD_YES;
 		}
 		st->too_large = true;
+	} else if (*upload_data_size && st->multipart) {
+		/* the post processor bounds what it keeps; the file part's excess is
+		 * dropped there, so the body itself has no limit beyond the
+		 * declared one and the deadline */
+		http_form_feed(&st->form, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
 	} else if (*upload_data_size) {
 		if (!st->too_large && rt_buf_add(&st->body, upload_data, *upload_data_size)) {
 			st->too_large = true; /* over the limit: keep reading, drop it */
@@ -504,6 +521,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	                 st->req.request_id);
 	http_stats_end(s->stats, w->index, st->slot, st->req.method, status, ms / 1e3);
 	rt_buf_release(&st->body);
+	if (st->multipart)
+		http_form_release(&st->form);
 	free(st);
 	*req_cls = NULL;
 }

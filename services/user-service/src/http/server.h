@@ -27,6 +27,8 @@ typedef struct http_server_config {
 	unsigned port;    /* 0: the kernel picks (see http_server_port) */
 	unsigned workers; /* worker threads, one event loop each */
 	size_t max_body_bytes;
+	/* multipart/form-data: the file part may have this many bytes more */
+	size_t upload_max_bytes;
 	/* a connection idle this long is closed, and a request's body must be
 	 * complete this long after its headers */
 	unsigned timeout_s;

@@ -68,6 +68,25 @@ int repo_instructor_profile_update(core_db *db, const char *user_id, const schem
 	                  &schema_instructor_profile, out, err);
 }
 
+int repo_profile_set_picture(core_db *db, const char *user_id, const char *url, const char *now,
+                             int64_t *affected, core_db_error *err)
+{
+	/* a user has one profile, of one kind: the first table that has it */
+	static const char *const sql[] = {
+	    "UPDATE student_profiles SET profile_picture_url = $1, updated_at = $2 "
+	    "WHERE user_id = $3",
+	    "UPDATE instructor_profiles SET profile_picture_url = $1, updated_at = $2 "
+	    "WHERE user_id = $3",
+	};
+	core_db_param params[] = {CORE_DB_TEXT_P(url), CORE_DB_TEXT_P(now),
+	                          CORE_DB_TEXT_P(user_id)};
+	*affected = 0;
+	int rc = 0;
+	for (size_t i = 0; !rc && !*affected && i < sizeof sql / sizeof sql[0]; i++)
+		rc = core_db_exec(db, sql[i], params, 3, affected, err);
+	return rc;
+}
+
 int repo_student_profile_set_education_level(core_db *db, const char *user_id,
                                              const char *education_level, const char *now,
                                              int64_t *affected, core_db_error *err)

@@ -34,6 +34,12 @@ int repo_instructor_profile_update(core_db *db, const char *user_id, const schem
 int repo_profile_update_user(core_db *db, const char *user_id, const schema_values *v,
                              const char *now, core_db_result **out, core_db_error *err);
 
+/* Sets profile_picture_url = url and updated_at = now on the user's
+ * profile (student_profiles, else instructor_profiles); *affected is 0
+ * when the user has neither. */
+int repo_profile_set_picture(core_db *db, const char *user_id, const char *url, const char *now,
+                             int64_t *affected, core_db_error *err);
+
 /* Sets education_level (a string, or NULL to clear it) and updated_at = now
  * on the student_profiles row of user_id; *affected is 0 when the user has
  * no student profile. */

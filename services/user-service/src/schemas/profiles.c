@@ -60,11 +60,18 @@ static const schema_field instructor_profile_update_fields[] = {
 SCHEMA_DEFINE(schema_instructor_profile_update, instructor_profile_update_fields);
 
 /* GET /profile/: the user, and the profile of its role under its key; the
- * other key is absent (api/profiles.c builds it). */
+ * other key is null, as the Python service answers (api/profiles.c builds
+ * it). */
 static const schema_field profile_fields[] = {
-    {"student_profile", SCHEMA_OBJECT, OPT_NULL, 0, 0, NULL, NULL, NULL},
-    {"instructor_profile", SCHEMA_OBJECT, OPT_NULL, 0, 0, NULL, NULL, NULL},
+    {"student_profile", SCHEMA_OBJECT, SCHEMA_NULLABLE, 0, 0, NULL, NULL, NULL},
+    {"instructor_profile", SCHEMA_OBJECT, SCHEMA_NULLABLE, 0, 0, NULL, NULL, NULL},
 };
 static const schema *const profile_objects[] = {&schema_student_profile,
                                                 &schema_instructor_profile};
 SCHEMA_DEFINE_EXTENDS(schema_profile, schema_user, profile_fields, profile_objects);
+
+/* POST /profile/avatar's answer: where the stored picture is served. */
+static const schema_field avatar_fields[] = {
+    {"profile_picture_url", SCHEMA_STRING, 0, 0, 500, NULL, NULL, NULL},
+};
+SCHEMA_DEFINE(schema_avatar, avatar_fields);

@@ -20,5 +20,7 @@ extern const schema schema_profile;
 extern const schema schema_profile_update;
 /* PUT /profile/instructor: bio, profile_picture_url, phone_number. */
 extern const schema schema_instructor_profile_update;
+/* POST /profile/avatar's answer: {"profile_picture_url": ...} */
+extern const schema schema_avatar;
 
 #endif

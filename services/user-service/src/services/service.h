@@ -35,10 +35,12 @@ typedef enum svc_status {
 	SVC_USER_NOT_FOUND,      /* the user does not exist (any more): 404 */
 	SVC_NOT_INSTRUCTOR,      /* the user has no instructor profile: 403 */
 	SVC_ALREADY_ENROLLED,    /* an active enrollment in that course exists: 409 */
-	SVC_ENROLLMENT_NOT_FOUND /* no such enrollment of this user: 404 */
+	SVC_ENROLLMENT_NOT_FOUND, /* no such enrollment of this user: 404 */
+	SVC_NOT_AN_IMAGE,         /* an upload that is no PNG, JPEG, GIF or WebP: 400 */
+	SVC_STORAGE               /* the media directory cannot be written: 500, logged */
 } svc_status;
 
-enum { SVC_STATUS_COUNT = SVC_ENROLLMENT_NOT_FOUND + 1 };
+enum { SVC_STATUS_COUNT = SVC_STORAGE + 1 };
 
 typedef struct svc_error {
 	svc_status status;
@@ -82,6 +84,8 @@ typedef struct svc_context {
 	/* true: carried-over bcrypt hashes stay bcrypt (the Python service can
 	 * still verify them after a rollback; docs/switching.md) */
 	bool keep_bcrypt_hashes;
+	const char *media_dir;       /* uploaded avatars are stored here */
+	const char *public_base_url; /* and served under <this>/media/ */
 } svc_context;
 
 /* ---- for the services' own files ---- */

@@ -43,6 +43,7 @@ ROUTES = {
     ("get", "/profile"): True,
     ("put", "/profile"): True,
     ("put", "/profile/instructor"): True,
+    ("post", "/profile/avatar"): True,
     ("post", "/enrollments"): True,
     ("get", "/enrollments"): True,
     ("delete", "/enrollments/{id}"): True,
