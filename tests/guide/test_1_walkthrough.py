@@ -234,7 +234,8 @@ def test_trouble_cannot_locate_revision(walk):
     assert walk.sh("retort check", check=False).returncode == 0
 
 
-LOGIN_EVENTS = """CREATE TABLE login_events (
+# user_*: the service owns users, the profile tables and user_* (retort.ini)
+LOGIN_EVENTS = """CREATE TABLE user_login_events (
     id UUID NOT NULL PRIMARY KEY,
     user_id UUID NOT NULL,
     created_at TIMESTAMPTZ NOT NULL
@@ -244,15 +245,15 @@ LOGIN_EVENTS = """CREATE TABLE login_events (
 
 def test_trouble_relation_already_exists(walk):
     before = current(walk)
-    (walk.service_dir / "models" / "login_events.sql").write_text(LOGIN_EVENTS)
-    walk.sh('retort revision --autogenerate -m "create_login_events"')
+    (walk.service_dir / "models" / "user_login_events.sql").write_text(LOGIN_EVENTS)
+    walk.sh('retort revision --autogenerate -m "create_user_login_events"')
     walk.sql(LOGIN_EVENTS)  # created by hand before the migration ran
     failed = walk.sh("retort upgrade head", check=False)
     fails_with(failed, "trouble.exists.message")
     assert "already exists" in failed.stderr
     assert current(walk) == before
     walk.block("trouble.exists.fix")  # stamp head, then check exits 0
-    assert current(walk) == revision_of(script(walk, "create_login_events"))
+    assert current(walk) == revision_of(script(walk, "create_user_login_events"))
 
 
 def test_trouble_multiple_heads(walk):

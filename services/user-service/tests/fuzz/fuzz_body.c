@@ -111,9 +111,12 @@ static void check_value(const schema_field *f, const json_t *v)
 		if (f->type == SCHEMA_CHOICE)
 			check(in_choices(f->choices, v));
 		if (f->type == SCHEMA_EMAIL) {
-			check(strchr(s, '@') != NULL);
-			for (size_t i = 0; i < json_string_length(v); i++)
-				check(!isupper((unsigned char)s[i]));
+			/* the domain lowercased, the local part as typed (as the
+			 * Python service stores addresses) */
+			const char *at = strrchr(s, '@');
+			check(at != NULL);
+			for (const char *p = at; p && *p; p++)
+				check(!isupper((unsigned char)*p));
 		}
 		break;
 	}
