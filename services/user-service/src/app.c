@@ -31,7 +31,8 @@ static int media_dir(const core_config *cfg, char *out, size_t len)
 		const char *path = url + sizeof sqlite_prefix - 1;
 		const char *slash = strrchr(path, '/');
 		if (*path && strcmp(path, ":memory:") != 0 && slash)
-			return snprintf(out, len, "%.*s/media", (int)(slash - path), path) >= (int)len
+			return snprintf(out, len, "%.*s/media", (int)(slash - path), path) >=
+			               (int)len
 			           ? -1
 			           : 0;
 	}

@@ -35,9 +35,9 @@ typedef struct app {
 	core_cpu_pool *hashing;
 	core_throttle *failed_email, *failed_addr;
 	svc_stats svc_stats;
-	api_docs *docs;  /* NULL: DOCS_ENABLED off */
+	api_docs *docs;       /* NULL: DOCS_ENABLED off */
 	char media_dir[4096]; /* MEDIA_DIR, or a media/ beside the SQLite file */
-	svc_context svc; /* borrows the fields above */
+	svc_context svc;      /* borrows the fields above */
 	/* the API server's routes: api_routes, and /metrics after them unless
 	 * METRICS_ADDR serves it apart (or METRICS_ENABLED=false) */
 	http_route *routes;

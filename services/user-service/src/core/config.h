@@ -46,9 +46,9 @@ typedef struct core_config {
 	bool keep_bcrypt_hashes;    /* KEEP_BCRYPT_HASHES, false: no Argon2id re-hash (rollback) */
 	char *media_dir;       /* MEDIA_DIR; NULL: media/ beside the SQLite file or in the cwd */
 	char *public_base_url; /* PUBLIC_BASE_URL, "": avatar URLs are /media/<name> */
-	long hash_threads;          /* HASH_THREADS, default: online CPUs */
-	long hash_queue_max;        /* HASH_QUEUE_MAX, 64: hashes waiting for a thread */
-	long hash_thread_nice;      /* HASH_THREAD_NICE, 10 */
+	long hash_threads;     /* HASH_THREADS, default: online CPUs */
+	long hash_queue_max;   /* HASH_QUEUE_MAX, 64: hashes waiting for a thread */
+	long hash_thread_nice; /* HASH_THREAD_NICE, 10 */
 	long login_fail_per_email;  /* LOGIN_FAILURES_PER_EMAIL, 5 */
 	long login_fail_per_addr;   /* LOGIN_FAILURES_PER_ADDRESS, 20 */
 	long login_fail_window_s;   /* LOGIN_FAILURE_WINDOW_SECONDS, 900 */

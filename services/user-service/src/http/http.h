@@ -30,11 +30,11 @@ typedef struct http_param {
  * part named HTTP_FORM_FILE_FIELD, kept up to the server's upload limit. */
 #define HTTP_FORM_FILE_FIELD "file"
 typedef struct http_form {
-	bool bad;          /* not parseable as multipart/form-data */
-	bool has_file;     /* a part named "file" came */
-	bool too_large;    /* it passed the upload limit (data is then empty) */
-	char filename[256];      /* as the client named it; "" when none */
-	char content_type[128];  /* as the client declared it; "" when none */
+	bool bad;                  /* not parseable as multipart/form-data */
+	bool has_file;             /* a part named "file" came */
+	bool too_large;            /* it passed the upload limit (data is then empty) */
+	char filename[256];        /* as the client named it; "" when none */
+	char content_type[128];    /* as the client declared it; "" when none */
 	const unsigned char *data; /* the part's bytes, borrowed for the request */
 	size_t len;
 } http_form;

@@ -83,12 +83,14 @@ int repo_users_init(repo_users *r)
 		/* by_email: the user columns, then password_hash */
 		int rc = rt_buf_puts(&b, "SELECT ");
 		rc = rc ? rc : repo_columns(&b, &schema_user);
-		rc = rc ? rc : rt_buf_puts(&b, ", password_hash FROM users "
-		                                 "WHERE lower(email) = lower($1)");
+		rc = rc ? rc
+		        : rt_buf_puts(&b, ", password_hash FROM users "
+		                          "WHERE lower(email) = lower($1)");
 		fail = detach(&b, rc, &r->by_email);
 	}
 	fail = fail ? fail
-	            : detach(&b, rt_buf_puts(&b, "SELECT 1 FROM users "
+	            : detach(&b,
+	                     rt_buf_puts(&b, "SELECT 1 FROM users "
 	                                     "WHERE lower(email) = lower($1)"),
 	                     &r->email_taken);
 	fail = fail ? fail

@@ -46,7 +46,8 @@ svc_status svc_avatar_set(const svc_context *ctx, const char *user_id, const uns
 	url[0] = '\0';
 	const char *ext = data ? image_ext(data, len) : NULL;
 	if (!ext)
-		return svc_fail(err, SVC_NOT_AN_IMAGE, "File must be a PNG, JPEG, GIF or WebP image");
+		return svc_fail(err, SVC_NOT_AN_IMAGE,
+		                "File must be a PNG, JPEG, GIF or WebP image");
 	if (!core_uuid_valid(user_id))
 		return svc_fail(err, SVC_USER_NOT_FOUND, "User not found");
 	core_db *db = svc_db(ctx, err);

@@ -23,18 +23,18 @@
 
 typedef enum svc_status {
 	SVC_OK = 0,
-	SVC_UNAVAILABLE,         /* the database cannot be reached now: 503 */
-	SVC_DB,                  /* a database call failed otherwise: 500, logged */
-	SVC_NOMEM,               /* out of memory: 500 */
-	SVC_BUSY,                /* the hashing queue is full: 503 with retry_after */
-	SVC_THROTTLED,           /* too many failed logins: 429 with retry_after */
-	SVC_NOT_READY,           /* /ready: the database is not at our revision (message: why) */
-	SVC_EMAIL_TAKEN,         /* register: 400 (message: "Email x is already registered") */
-	SVC_BAD_CREDENTIALS,     /* login: 401 "Invalid email or password" */
-	SVC_BAD_TOKEN,           /* a token or gateway id that proves nothing: 401 */
-	SVC_USER_NOT_FOUND,      /* the user does not exist (any more): 404 */
-	SVC_NOT_INSTRUCTOR,      /* the user has no instructor profile: 403 */
-	SVC_ALREADY_ENROLLED,    /* an active enrollment in that course exists: 409 */
+	SVC_UNAVAILABLE,          /* the database cannot be reached now: 503 */
+	SVC_DB,                   /* a database call failed otherwise: 500, logged */
+	SVC_NOMEM,                /* out of memory: 500 */
+	SVC_BUSY,                 /* the hashing queue is full: 503 with retry_after */
+	SVC_THROTTLED,            /* too many failed logins: 429 with retry_after */
+	SVC_NOT_READY,            /* /ready: the database is not at our revision (message: why) */
+	SVC_EMAIL_TAKEN,          /* register: 400 (message: "Email x is already registered") */
+	SVC_BAD_CREDENTIALS,      /* login: 401 "Invalid email or password" */
+	SVC_BAD_TOKEN,            /* a token or gateway id that proves nothing: 401 */
+	SVC_USER_NOT_FOUND,       /* the user does not exist (any more): 404 */
+	SVC_NOT_INSTRUCTOR,       /* the user has no instructor profile: 403 */
+	SVC_ALREADY_ENROLLED,     /* an active enrollment in that course exists: 409 */
 	SVC_ENROLLMENT_NOT_FOUND, /* no such enrollment of this user: 404 */
 	SVC_NOT_AN_IMAGE,         /* an upload that is no PNG, JPEG, GIF or WebP: 400 */
 	SVC_STORAGE               /* the media directory cannot be written: 500, logged */

@@ -110,7 +110,8 @@ static void test_nul_in_text_refused(void **state)
 	     "first_name"},
 	};
 	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
-		json_t *body = json_loads(bodies[i][0], JSON_ALLOW_NUL, NULL), *errors = json_array();
+		json_t *body = json_loads(bodies[i][0], JSON_ALLOW_NUL, NULL),
+		       *errors = json_array();
 		schema_values v;
 		assert_non_null(body);
 		assert_int_equal(schema_validate(&reg, body, &v, errors), -1);
