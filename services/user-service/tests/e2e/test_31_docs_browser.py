@@ -90,7 +90,7 @@ def test_swagger_ui_lists_every_operation_and_tries_register(browser, docs_servi
             "data-path")
         shown.add((method, path))
     assert shown == operations
-    assert len(shown) == 12
+    assert len(shown) == 13
     title = browser.find_element(By.CSS_SELECTOR, ".info .title").text
     assert doc["info"]["title"] in title
     browser.save_screenshot(str(tmp_path / "docs.png"))
