@@ -55,7 +55,7 @@ def test_service_answers_through_haproxy(topology):
         status, _, me = call(base, "GET", "/auth/me", headers={"Authorization": f"Bearer {token}"})
         assert status == 200 and me["email"] == email, me
     # the schema went in through pgbouncer
-    assert psql(topology.primary_url, "SELECT count(*) FROM retort_version") == "1"
+    assert psql(topology.primary_url, "SELECT count(*) FROM alembic_version") == "1"
 
 
 def write_project(root, url):
