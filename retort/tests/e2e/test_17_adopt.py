@@ -34,7 +34,9 @@ import pytest
 
 from conftest import REPO, assert_error, describe, run_retort
 
-PEER = REPO.parent / "shared" / "peers" / "python-user-service"
+# The peers directory beside the checkout (../shared/peers), or SMARTCOURSE_PEERS.
+PEERS = Path(os.environ.get("SMARTCOURSE_PEERS", REPO.parent / "shared" / "peers"))
+PEER = PEERS / "python-user-service"
 PYTHON = sys.executable  # has Alembic (python3-alembic), SQLAlchemy and asyncpg
 ALEMBIC_TIMEOUT = 120
 
@@ -220,11 +222,56 @@ class Adopter:
         return run_retort(*args, cwd=self.root, expect=expect)
 
 
+# Where the peer is not beside the checkout (a CI clone elsewhere), the
+# tests build the same history as an Alembic project of their own: the ids,
+# file names, messages and tables the peer's history has ("0001": users with a
+# unique index on email, instructor_profiles, enrollments; "0002": a column).
+OWN_PEER = [
+    ("0001_initial_schema", "initial schema: users, instructor_profiles, enrollments", "0001",
+     "None",
+     'op.create_table("users", sa.Column("id", sa.Integer(), sa.Identity(), primary_key=True), '
+     'sa.Column("email", sa.String(255), nullable=False), '
+     'sa.Column("first_name", sa.String(100), nullable=False), '
+     'sa.Column("role", sa.String(50), nullable=False, server_default="student"), '
+     'sa.Column("is_active", sa.Boolean(), nullable=False, server_default=sa.text("true")), '
+     'sa.Column("created_at", sa.DateTime(), nullable=False, server_default=sa.func.now()))\n'
+     '    op.create_index("ix_users_email", "users", ["email"], unique=True)\n'
+     '    op.create_table("instructor_profiles", '
+     'sa.Column("id", sa.Integer(), sa.Identity(), primary_key=True), '
+     'sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), '
+     'nullable=False, unique=True), sa.Column("bio", sa.Text()), '
+     'sa.Column("average_rating", sa.Float(), nullable=False, server_default="0"))\n'
+     '    op.create_table("enrollments", '
+     'sa.Column("id", sa.Integer(), sa.Identity(), primary_key=True), '
+     'sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), '
+     'nullable=False), sa.Column("course_id", sa.Integer(), nullable=False))\n'
+     '    op.create_index("ix_enrollments_user_id", "enrollments", ["user_id"])',
+     'op.drop_table("enrollments")\n    op.drop_table("instructor_profiles")\n'
+     '    op.drop_index("ix_users_email", table_name="users")\n    op.drop_table("users")'),
+    ("0002_add_phone_number_to_users", "add phone_number to users", "0002", '"0001"',
+     'op.add_column("users", sa.Column("phone_number", sa.String(20), nullable=True))',
+     'op.drop_column("users", "phone_number")'),
+]
+
+
 @pytest.fixture
 def peer(tmp_path):
-    """A copy of the peer service (alembic.ini, migrations/, user_service/)."""
+    """A copy of the peer service (alembic.ini, migrations/, user_service/),
+    or, where the peers are not at hand, the same history written here."""
     dst = tmp_path / "peer"
-    shutil.copytree(PEER, dst, ignore=shutil.ignore_patterns("__pycache__"))
+    if (PEER / "migrations").is_dir():
+        shutil.copytree(PEER, dst, ignore=shutil.ignore_patterns("__pycache__"))
+        return dst
+    versions = dst / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (dst / "alembic.ini").write_text("[alembic]\nscript_location = migrations\n")
+    (dst / "migrations" / "env.py").write_text(
+        BRANCHED_ENV.replace(',\n                      version_table="alembic_version_shop"', "")
+        .replace(', version_table="alembic_version_shop"', ""))
+    for stem, message, rev, down, up, down_body in OWN_PEER:
+        (versions / f"{stem}.py").write_text(SCRIPT.format(
+            message=message, rev=rev, down=down, labels="None", depends="None", up=up,
+            down_body=down_body))
     return dst
 
 
